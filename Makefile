@@ -1,0 +1,119 @@
+# funnelhouse — two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .make
+
+# Which events to build on: generated (default), retailrocket or rees46.
+DATA ?= generated
+SHARED_DATA ?= ../shared/data
+ifeq ($(DATA),generated)
+  EVENTS_PATH ?= data/events.parquet
+  EVENTS_FORMAT ?= canonical
+  DUCKDB_PATH ?= warehouse.duckdb
+else ifeq ($(DATA),retailrocket)
+  EVENTS_PATH ?= $(SHARED_DATA)/retailrocket/events_sample.csv
+  EVENTS_FORMAT ?= retailrocket
+  DUCKDB_PATH ?= warehouse_retailrocket.duckdb
+else ifeq ($(DATA),rees46)
+  EVENTS_PATH ?= $(SHARED_DATA)/rees46/events_2019oct_head.csv
+  EVENTS_FORMAT ?= rees46
+  DUCKDB_PATH ?= warehouse_rees46.duckdb
+else
+  $(error DATA must be generated, retailrocket or rees46 (got '$(DATA)'))
+endif
+export EVENTS_PATH EVENTS_FORMAT DUCKDB_PATH
+
+DBT := $(BIN)/dbt
+DBT_FLAGS := --profiles-dir . --project-dir .
+SQL_PATHS := models tests/dbt analyses
+DBT_SOURCES := dbt_project.yml profiles.yml $(shell find models macros seeds tests/dbt analyses -type f 2>/dev/null)
+
+# A small generated dataset and a throwaway warehouse for `make test`.
+TEST_DIR := build/test
+TEST_EVENTS := $(TEST_DIR)/events.parquet
+TEST_DB := $(TEST_DIR)/warehouse.duckdb
+TEST_GENERATOR_ARGS := --users 3000 --days 60 --seed 7
+
+.PHONY: help setup data build run analyze test lint dbt-test pytest bench validate clean
+
+help:
+	@echo "make run       set up, generate the default data if missing, dbt build, analyse"
+	@echo "make test      set up, ruff, dbt build on a small dataset (all tests), sqlfluff, pytest"
+	@echo "make bench     benchmark sessionization on 10 million events (slow)"
+	@echo "make validate  simulation checks of the statistics (slow)"
+	@echo "options: DATA=generated|retailrocket|rees46  DUCKDB_PATH=...  EVENTS_PATH=..."
+
+# --- set-up: a project-local virtualenv with the pinned dependencies -----------------------
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+setup: $(BIN)/.installed
+
+# --- data ----------------------------------------------------------------------------------
+data/events.parquet: | setup
+	$(BIN)/python scripts/generate_events.py --out $@
+
+data: | setup
+ifeq ($(DATA),generated)
+	@$(MAKE) --no-print-directory $(EVENTS_PATH)
+else
+	@test -f "$(EVENTS_PATH)" || { echo "error: $(EVENTS_PATH) not found (is $(SHARED_DATA) there?)" >&2; exit 1; }
+endif
+
+# --- warehouse: rebuilt only when the project, the data or the warehouse file changed -------
+BUILD_STAMP := $(STAMPS)/build-$(DATA)-$(subst /,_,$(DUCKDB_PATH))
+ifeq ($(wildcard $(DUCKDB_PATH)),)
+  $(shell rm -f $(BUILD_STAMP))
+endif
+
+$(BUILD_STAMP): $(DBT_SOURCES) $(wildcard $(EVENTS_PATH)) | setup data
+	$(DBT) build $(DBT_FLAGS)
+	@mkdir -p $(STAMPS) && touch $@
+
+build: $(BUILD_STAMP)
+
+run: build
+	@if [ -f scripts/analyze.py ]; then $(MAKE) --no-print-directory analyze; fi
+	@echo "warehouse: $(DUCKDB_PATH)   (try: $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(DUCKDB_PATH)', read_only=True).sql('select * from marts.fct_sessions limit 5'))\")"
+
+analyze: build
+	$(BIN)/python scripts/analyze.py --db $(DUCKDB_PATH) --all --json reports/analysis-$(DATA).json --html reports/report-$(DATA).html
+
+# --- tests ---------------------------------------------------------------------------------
+test: setup lint-python dbt-test lint-sql pytest
+
+lint-python: setup
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+
+$(TEST_EVENTS): | setup
+	@mkdir -p $(TEST_DIR)
+	$(BIN)/python scripts/generate_events.py $(TEST_GENERATOR_ARGS) --out $@ --quiet
+
+dbt-test: $(TEST_EVENTS)
+	rm -f $(TEST_DB)
+	EVENTS_PATH=$(TEST_EVENTS) EVENTS_FORMAT=canonical DUCKDB_PATH=$(TEST_DB) $(DBT) build $(DBT_FLAGS)
+
+# sqlfluff's dbt templater compiles against the test warehouse, so it runs after dbt-test.
+lint-sql: setup
+	EVENTS_PATH=$(TEST_EVENTS) EVENTS_FORMAT=canonical DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint $(SQL_PATHS) --processes 2
+
+pytest: setup
+	FUNNELHOUSE_TEST_DB=$(TEST_DB) FUNNELHOUSE_TEST_EVENTS=$(TEST_EVENTS) $(BIN)/python -m pytest -q
+
+# --- slow checks, not part of make test ----------------------------------------------------
+bench: setup
+	$(BIN)/python scripts/benchmark.py
+
+validate: setup
+	$(BIN)/python scripts/validate_stats.py
+
+clean:
+	rm -rf build target logs $(STAMPS) reports

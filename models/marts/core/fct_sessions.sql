@@ -1,0 +1,58 @@
+{#- One row per session (see fct_events for the sessionization rule). Device, channel and
+    country are the session's first known values ('unknown' when the session has none). -#}
+with
+
+events as (
+    select * from {{ ref('fct_events') }}
+),
+
+sessions as (
+    select
+        user_id,
+        session_number,
+        any_value(session_id) as session_id,
+        min(event_at) as session_start_at,
+        max(event_at) as session_end_at,
+        count(*) as event_count,
+        arg_min(event_type, event_number_in_session) as landing_event_type,
+        arg_min(device, event_number_in_session) filter (where device is not null) as device,
+        arg_min(channel, event_number_in_session) filter (where channel is not null) as channel,
+        arg_min(country, event_number_in_session) filter (where country is not null) as country,
+        bool_or(event_type = 'product_view') as reached_product_view,
+        bool_or(event_type = 'add_to_cart') as reached_cart,
+        bool_or(event_type = 'begin_checkout') as reached_checkout,
+        bool_or(event_type = 'purchase') as purchased,
+        count(distinct coalesce(order_id, event_id))
+        filter (where event_type = 'purchase') as orders,
+        coalesce(sum(revenue) filter (where event_type = 'purchase'), 0) as revenue
+    from events
+    group by user_id, session_number
+),
+
+final as (
+    select
+        session_id,
+        user_id,
+        cast(session_number as integer) as session_number,
+        session_number = 1 as is_first_session,
+        session_start_at,
+        session_end_at,
+        cast(session_start_at as date) as session_date,
+        cast(
+            {{ microseconds_between('session_start_at', 'session_end_at') }} / 1e6 as double
+        ) as duration_seconds,
+        cast(event_count as integer) as event_count,
+        landing_event_type,
+        coalesce(device, 'unknown') as device,
+        coalesce(channel, 'unknown') as channel,
+        coalesce(country, 'unknown') as country,
+        reached_product_view,
+        reached_cart,
+        reached_checkout,
+        purchased,
+        cast(orders as integer) as orders,
+        cast(revenue as decimal(18, 2)) as revenue
+    from sessions
+)
+
+select * from final

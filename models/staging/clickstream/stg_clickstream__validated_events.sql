@@ -1,0 +1,162 @@
+{#- Every raw row, typed and trimmed, with its load outcome: clean, quarantined (with the first
+    rule it breaks) or duplicate (of an earlier clean row with the same event_id; rows without an
+    event_id get one derived from their full content, so identical rows are duplicates). -#}
+{%- set raw_relation = ref('stg_clickstream__raw_events') -%}
+{%- set raw_types = {} -%}
+{%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(raw_relation) -%}
+        {%- do raw_types.update({column.name | lower: column.dtype}) -%}
+    {%- endfor -%}
+{%- endif -%}
+{%- set text_columns = [
+    'user_id', 'source_event_id', 'source_session_id', 'item_id', 'order_id',
+    'device', 'channel', 'country'
+] -%}
+{%- if var('event_at_ceiling', none) is not none -%}
+    {%- set event_at_ceiling = "timestamp '" ~ var('event_at_ceiling') ~ "'" -%}
+{%- else -%}
+    {%- set event_at_ceiling = "timestamp '" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S')
+        ~ "' + interval (" ~ var('future_tolerance_minutes') ~ ") minute" -%}
+{%- endif -%}
+
+with
+
+raw_events as (
+    select * from {{ raw_relation }}
+),
+
+event_type_map as (
+    select * from {{ ref('event_type_map') }}
+),
+
+trimmed as (
+    select
+        source_file,
+        source_row_number,
+        nullif(trim(cast(user_id as varchar)), '') as user_id,
+        nullif(trim(cast(event_at as varchar)), '') as event_at_text,
+        {{ parse_utc_timestamp('event_at', raw_types.get('event_at')) }} as event_at,
+        lower(nullif(trim(cast(event_type as varchar)), '')) as source_event_type,
+        nullif(trim(cast(event_id as varchar)), '') as source_event_id,
+        nullif(trim(cast(session_id as varchar)), '') as source_session_id,
+        nullif(trim(cast(item_id as varchar)), '') as item_id,
+        nullif(trim(cast(order_id as varchar)), '') as order_id,
+        nullif(trim(cast(revenue as varchar)), '') as revenue_text,
+        lower(nullif(trim(cast(device as varchar)), '')) as device,
+        lower(nullif(trim(cast(channel as varchar)), '')) as channel,
+        upper(nullif(trim(cast(country as varchar)), '')) as country
+    from raw_events
+),
+
+typed as (
+    select
+        trimmed.*,
+        event_type_map.event_type,
+        try_cast(trimmed.revenue_text as double) as revenue_value
+    from trimmed
+    left join event_type_map
+        on trimmed.source_event_type = event_type_map.source_event_type
+),
+
+checked as (
+    select
+        *,
+        case
+            when user_id is null then 'missing_user_id'
+            when event_at_text is null then 'missing_event_at'
+            when event_at is null then 'unparseable_event_at'
+            when event_at < timestamp '{{ var("event_at_floor") }}' then 'event_at_before_floor'
+            when event_at > {{ event_at_ceiling }} then 'event_at_in_future'
+            when source_event_type is null then 'missing_event_type'
+            when event_type is null then 'unknown_event_type'
+            when revenue_text is not null and revenue_value is null then 'unparseable_revenue'
+            when isnan(revenue_value) or isinf(revenue_value) then 'non_finite_revenue'
+            when revenue_value < 0 then 'negative_revenue'
+            when revenue_value > {{ var('max_revenue') }} then 'revenue_too_large'
+            when greatest(
+                {%- for column in text_columns %}
+                    coalesce(length({{ column }}), 0){{ ',' if not loop.last }}
+                {%- endfor %}
+            ) > {{ var('max_text_length') }} then 'text_too_long'
+        end as quarantine_reason,
+        case when source_event_id is null then {{ row_hash([
+            'user_id', 'event_at', 'source_event_type', 'source_session_id', 'item_id',
+            'order_id', 'revenue_value', 'device', 'channel', 'country'
+        ]) }} end as derived_id_hash
+    from typed
+),
+
+identified as (
+    select
+        *,
+        coalesce(source_event_id, 'derived-' || derived_id_hash) as event_id
+    from checked
+),
+
+repeated_event_ids as (
+    select event_id
+    from identified
+    where quarantine_reason is null
+    group by event_id
+    having count(*) > 1
+),
+
+occurrences as (
+    -- Ranking only the rows whose event_id repeats keeps the common case sort-free.
+    select
+        identified.source_file,
+        identified.source_row_number,
+        row_number() over (
+            partition by identified.event_id
+            order by identified.source_file, identified.source_row_number
+        ) as event_id_occurrence
+    from identified
+    inner join repeated_event_ids
+        on identified.event_id = repeated_event_ids.event_id
+    where identified.quarantine_reason is null
+),
+
+ranked as (
+    select
+        identified.*,
+        coalesce(occurrences.event_id_occurrence, 1) as event_id_occurrence
+    from identified
+    left join occurrences
+        on
+            identified.source_file = occurrences.source_file
+            and identified.source_row_number = occurrences.source_row_number
+),
+
+final as (
+    select
+        source_file,
+        source_row_number,
+        event_id,
+        source_event_id is null as is_event_id_derived,
+        user_id,
+        event_at,
+        event_type,
+        source_event_type,
+        source_session_id,
+        item_id,
+        order_id,
+        cast(revenue_value as decimal(18, 2)) as revenue,
+        device,
+        channel,
+        country,
+        event_at_text,
+        revenue_text,
+        case
+            when quarantine_reason is not null then 'quarantined'
+            when event_id_occurrence > 1 then 'duplicate'
+            else 'clean'
+        end as load_outcome,
+        case
+            when quarantine_reason is not null then quarantine_reason
+            when event_id_occurrence > 1 and source_event_id is null then 'duplicate_row'
+            when event_id_occurrence > 1 then 'duplicate_event_id'
+        end as load_reason
+    from ranked
+)
+
+select * from final
