@@ -16,8 +16,10 @@ Output contract (one row per event, columns in this order)::
     channel    text      organic | paid_search | social | email | direct | referral
     country    text      ISO-3166 alpha-2
 
-Rows are in no particular order (shuffled within chunks), but the file is a pure function of
-the options: the same options give a byte-identical file and truth.
+In CSV a null is an empty field and an empty string is a quoted ``""`` (DuckDB reads both as
+null unless ``allow_quoted_nulls=false``). Rows are in no particular order (shuffled within
+chunks), but the file is a pure function of the options: the same options give a byte-identical
+file and truth (with the pinned pyarrow, whose version is written into Parquet metadata).
 
 Model
 -----
@@ -61,8 +63,10 @@ contract). The window is ``[start + round(days/6) days, start + round(3*days/4) 
   later visits, which is accounted for) and both outcomes Y(control), Y(treatment) evaluated.
   ``truth.control_rate`` and ``truth.treatment_rate`` are their means over all exposed users
   (the sample average effect on the realised exposed population), and ``truth.relative_lift``
-  = treatment_rate / control_rate - 1. It is smaller than the step uplift because some users
-  convert under control anyway or never reach checkout. The data show Y(assigned arm); the
+  = treatment_rate / control_rate - 1. In expectation it is at most the step uplift (a user who
+  buys under control gains nothing from a second purchase), and in a finite population it also
+  carries the sampling noise of the draws. The data show Y(assigned arm), so an unbiased
+  analysis of the file estimates this truth up to the noise of the random assignment; the
   per-arm realised numbers are in ``experiment.realised``.
 
 The truth JSON (``<out stem>.truth.json``) has the keys ``generator``, ``parameters``,
@@ -79,7 +83,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import pyarrow as pa
@@ -233,7 +237,7 @@ def to_table(cols: dict[str, np.ndarray], fmt: str = "parquet") -> pa.Table:
 class _Sink:
     """Streams tables to a Parquet or CSV file (written to a temp name, renamed at the end)."""
 
-    def __init__(self, path: Path, fmt: str):
+    def __init__(self, path: Path, fmt: str) -> None:
         self.path = path
         self.tmp = path.with_name(path.name + ".tmp")
         self.fmt = fmt
@@ -495,7 +499,7 @@ def _experiment_truth(
 class ProgressBar:
     """A minimal stderr progress bar."""
 
-    def __init__(self, stream, width: int = 30):
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
         self.stream = stream
         self.width = width
         self.started = time.monotonic()

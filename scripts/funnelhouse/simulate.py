@@ -105,7 +105,9 @@ def _choice(rng: np.random.Generator, probs: tuple[float, ...], size: int) -> np
     return rng.choice(p.size, size=size, p=p / p.sum()).astype(np.int8)
 
 
-def _sample_users(rng, params: BehaviourParams, period: Period, n: int) -> dict[str, np.ndarray]:
+def _sample_users(
+    rng: np.random.Generator, params: BehaviourParams, period: Period, n: int
+) -> dict[str, np.ndarray]:
     days = (period.end_us - period.start_us) // DAY_US
     epoch_day = period.start_us // DAY_US + np.arange(days)
     is_weekend = ((epoch_day + 3) % 7) >= 5  # 1970-01-01 was a Thursday (weekday 3)
@@ -125,7 +127,7 @@ def _sample_users(rng, params: BehaviourParams, period: Period, n: int) -> dict[
     }
 
 
-def _inter_visit_gaps(rng, params: BehaviourParams, n: int) -> np.ndarray:
+def _inter_visit_gaps(rng: np.random.Generator, params: BehaviourParams, n: int) -> np.ndarray:
     u = rng.random(n)
     p1 = params.inter_gap_exact_30min_prob
     p2 = p1 + params.inter_gap_near_boundary_prob
@@ -141,7 +143,9 @@ def _inter_visit_gaps(rng, params: BehaviourParams, n: int) -> np.ndarray:
     return gap.astype(np.int64)
 
 
-def _intra_visit_gaps(rng, params: BehaviourParams, slot: np.ndarray) -> np.ndarray:
+def _intra_visit_gaps(
+    rng: np.random.Generator, params: BehaviourParams, slot: np.ndarray
+) -> np.ndarray:
     n = slot.size
     g = rng.lognormal(np.log(params.intra_gap_median_s), params.intra_gap_sigma, n)
     tail = rng.random(n) < params.intra_gap_tail_prob
@@ -155,7 +159,14 @@ def _intra_visit_gaps(rng, params: BehaviourParams, slot: np.ndarray) -> np.ndar
 class _Timeline:
     """Visit start times as a function of which visits end with a purchase."""
 
-    def __init__(self, first_at_visit, is_first, gap, dur_pre, dur_full):
+    def __init__(
+        self,
+        first_at_visit: np.ndarray,
+        is_first: np.ndarray,
+        gap: np.ndarray,
+        dur_pre: np.ndarray,
+        dur_full: np.ndarray,
+    ) -> None:
         self.first_at_visit = first_at_visit
         self.is_first = is_first
         self.gap = gap
