@@ -1,0 +1,389 @@
+"""Vectorised simulation of one chunk of users.
+
+The model, the experiment and the definition of the truth are documented in
+:mod:`funnelhouse.generator`; this module implements them with numpy over a chunk of users.
+All times are int64 microseconds since the Unix epoch (UTC).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from funnelhouse.assignment import assign_md5_many
+from funnelhouse.ids import hex_ids, scramble
+from funnelhouse.simparams import DAY_US, HOUR_US, MINUTE_US, BehaviourParams
+
+# Event type codes index funnelhouse.simparams.EVENT_TYPES.
+PAGE_VIEW, PRODUCT_VIEW, ADD_TO_CART, REMOVE_FROM_CART, BEGIN_CHECKOUT, PURCHASE = range(6)
+# A visit is laid out as a fixed sequence of slots, each repeated 0..n times (funnel order).
+SLOT_TYPES = np.array(
+    [
+        PAGE_VIEW,  # landing page + further pages
+        PRODUCT_VIEW,
+        ADD_TO_CART,  # first add_to_cart (the experiment's exposure candidate)
+        PRODUCT_VIEW,  # browsing after the cart
+        ADD_TO_CART,  # a second item
+        REMOVE_FROM_CART,
+        BEGIN_CHECKOUT,  # 1 or 2 (repeated step)
+        PURCHASE,
+    ],
+    dtype=np.int8,
+)
+N_SLOTS = SLOT_TYPES.size
+
+USER_ID_KEY = 0x5EED_0001
+CATALOGUE_SEED = 20260101
+THIRTY_MIN_US = 30 * MINUTE_US
+
+
+def user_ids(global_index: np.ndarray) -> pa.StringArray:
+    """User id strings ('u' + 12 hex digits) of global user indices (bijective, so unique)."""
+    return hex_ids("u", scramble(global_index, 48, USER_ID_KEY), 12)
+
+
+def catalogue(params: BehaviourParams) -> tuple[np.ndarray, np.ndarray]:
+    """(sku numbers by popularity rank, popularity probabilities); fixed across seeds."""
+    rng = np.random.default_rng(CATALOGUE_SEED)
+    skus = rng.choice(np.arange(10000, 100000), size=params.catalogue_size, replace=False)
+    ranks = np.arange(1, params.catalogue_size + 1, dtype=np.float64)
+    weights = ranks ** (-params.catalogue_zipf_exponent)
+    return skus.astype(np.int64), weights / weights.sum()
+
+
+@dataclass(frozen=True)
+class Period:
+    start_us: int
+    end_us: int  # exclusive
+
+
+@dataclass(frozen=True)
+class ExperimentSpec:
+    window_start_us: int
+    window_end_us: int  # exclusive
+    uplift: float = 0.08
+    experiment_id: str = "checkout_button_test"
+    salt: str = "checkout_button_test"
+    variants: tuple[str, ...] = ("control", "treatment")
+    weights: tuple[float, ...] = (0.5, 0.5)
+    coverage: float = 1.0
+    treatment_variant: int = 1
+    conversion_window_us: int = 7 * DAY_US
+
+
+@dataclass
+class Offsets:
+    """Global sequence numbers consumed by earlier chunks (ids are derived from them)."""
+
+    users: int = 0
+    visits: int = 0
+    events: int = 0
+    orders: int = 0
+
+
+@dataclass
+class Chunk:
+    """Clean events of one chunk in (user, time) order, plus additive statistics."""
+
+    columns: dict[str, np.ndarray]
+    n_users: int
+    n_visits: int
+    n_orders: int
+    stats: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _group_starts(counts: np.ndarray) -> np.ndarray:
+    starts = np.zeros(counts.size, dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    return starts
+
+
+def _choice(rng: np.random.Generator, probs: tuple[float, ...], size: int) -> np.ndarray:
+    p = np.asarray(probs, dtype=np.float64)
+    return rng.choice(p.size, size=size, p=p / p.sum()).astype(np.int8)
+
+
+def _sample_users(
+    rng: np.random.Generator, params: BehaviourParams, period: Period, n: int
+) -> dict[str, np.ndarray]:
+    days = (period.end_us - period.start_us) // DAY_US
+    epoch_day = period.start_us // DAY_US + np.arange(days)
+    is_weekend = ((epoch_day + 3) % 7) >= 5  # 1970-01-01 was a Thursday (weekday 3)
+    day_w = np.where(is_weekend, params.weekend_weight, 1.0)
+    first_day = rng.choice(days, size=n, p=day_w / day_w.sum())
+    hour = _choice(rng, params.hour_weights, n).astype(np.int64)
+    within_hour = (rng.random(n) * HOUR_US).astype(np.int64)
+    first_at = period.start_us + first_day * DAY_US + hour * HOUR_US + within_hour
+    loyal = rng.random(n) < params.loyal_share
+    p_geo = np.where(loyal, params.p_geometric_loyal, params.p_geometric_casual)
+    n_visits = np.minimum(rng.geometric(p_geo), params.max_visits).astype(np.int64)
+    return {
+        "device": _choice(rng, params.device_mix, n),
+        "country": _choice(rng, params.country_mix, n),
+        "first_at": first_at,
+        "n_visits": n_visits,
+    }
+
+
+def _inter_visit_gaps(rng: np.random.Generator, params: BehaviourParams, n: int) -> np.ndarray:
+    u = rng.random(n)
+    p1 = params.inter_gap_exact_30min_prob
+    p2 = p1 + params.inter_gap_near_boundary_prob
+    p3 = p2 + params.inter_gap_hours_prob
+    near = (25 + 15 * rng.random(n)) * MINUTE_US
+    hours = 45 * MINUTE_US + HOUR_US * rng.lognormal(
+        np.log(params.inter_gap_hours_median_h), params.inter_gap_hours_sigma, n
+    )
+    days = HOUR_US + DAY_US * rng.lognormal(
+        np.log(params.inter_gap_days_median_d), params.inter_gap_days_sigma, n
+    )
+    gap = np.where(u < p1, THIRTY_MIN_US, np.where(u < p2, near, np.where(u < p3, hours, days)))
+    return gap.astype(np.int64)
+
+
+def _intra_visit_gaps(
+    rng: np.random.Generator, params: BehaviourParams, slot: np.ndarray
+) -> np.ndarray:
+    n = slot.size
+    g = rng.lognormal(np.log(params.intra_gap_median_s), params.intra_gap_sigma, n)
+    tail = rng.random(n) < params.intra_gap_tail_prob
+    g = np.where(tail, np.exp(rng.uniform(np.log(120.0), np.log(1200.0), n)), g)
+    payment = rng.lognormal(np.log(params.payment_gap_median_s), 0.7, n)
+    g = np.where(SLOT_TYPES[slot] == PURCHASE, payment, g)
+    g = np.clip(g, 0.2, params.intra_gap_max_s)
+    return (g * 1e6).astype(np.int64)
+
+
+class _Timeline:
+    """Visit start times as a function of which visits end with a purchase."""
+
+    def __init__(
+        self,
+        first_at_visit: np.ndarray,
+        is_first: np.ndarray,
+        gap: np.ndarray,
+        dur_pre: np.ndarray,
+        dur_full: np.ndarray,
+    ) -> None:
+        self.first_at_visit = first_at_visit
+        self.is_first = is_first
+        self.gap = gap
+        self.dur_pre = dur_pre
+        self.dur_full = dur_full
+
+    def starts(self, purchased: np.ndarray) -> np.ndarray:
+        dur = np.where(purchased, self.dur_full, self.dur_pre)
+        inc = np.zeros(dur.size, dtype=np.int64)
+        inc[1:] = dur[:-1] + self.gap[1:]
+        inc[self.is_first] = 0
+        cs = np.cumsum(inc)
+        first_pos = np.maximum.accumulate(np.where(self.is_first, np.arange(dur.size), 0))
+        return self.first_at_visit + cs - cs[first_pos]
+
+
+def simulate_chunk(
+    rng: np.random.Generator,
+    params: BehaviourParams,
+    period: Period,
+    exp: ExperimentSpec,
+    offsets: Offsets,
+    n_users: int,
+) -> Chunk:
+    """Simulate ``n_users`` users (global indices from ``offsets.users``)."""
+    users = _sample_users(rng, params, period, n_users)
+    k = users["n_visits"]
+    V = int(k.sum())
+    vis_user = np.repeat(np.arange(n_users), k)
+    user_first_visit = _group_starts(k)
+    vis_rank = np.arange(V) - user_first_visit[vis_user]
+    is_first = vis_rank == 0
+
+    # --- per-visit attributes and funnel decisions --------------------------------------
+    switch = rng.random(V) < params.device_switch_prob
+    device = np.where(switch, _choice(rng, params.device_mix, V), users["device"][vis_user])
+    channel = np.where(
+        is_first,
+        _choice(rng, params.channel_mix_first_visit, V),
+        _choice(rng, params.channel_mix_returning_visit, V),
+    ).astype(np.int8)
+    n_pv = 1 + rng.poisson(params.page_views_extra_mean, V)
+    has_prod = rng.random(V) < params.p_product_view
+    n_prod = np.where(has_prod, 1 + rng.poisson(params.product_views_extra_mean, V), 0)
+    p_cart = np.minimum(
+        1.0,
+        np.asarray(params.p_cart_by_device)[device]
+        * np.asarray(params.cart_channel_multiplier)[channel],
+    )
+    cart = has_prod & (rng.random(V) < p_cart)
+    n_browse = np.where(cart, rng.poisson(params.browse_after_cart_mean, V), 0)
+    second_cart = (n_browse > 0) & (rng.random(V) < params.p_second_add_to_cart)
+    remove = cart & (rng.random(V) < params.p_remove_from_cart)
+    p_checkout = np.where(is_first, params.p_checkout_new, params.p_checkout_returning)
+    checkout = cart & (rng.random(V) < p_checkout)
+    n_checkout = np.where(checkout, 1 + (rng.random(V) < params.p_repeat_checkout), 0)
+    # One uniform per visit decides the purchase in every world (common random numbers).
+    u_purchase = rng.random(V)
+    p_buy = np.where(is_first, params.p_purchase_new, params.p_purchase_returning)
+    p_buy_treat = np.clip(p_buy * (1.0 + exp.uplift), 0.0, 1.0)
+    buy_control = checkout & (u_purchase < p_buy)
+    buy_treat = checkout & (u_purchase < p_buy_treat)
+    value = rng.lognormal(np.log(params.order_value_median), params.order_value_sigma, V)
+    revenue_cents = np.maximum(np.round(value * 100), params.order_value_min * 100)
+    revenue_cents = revenue_cents.astype(np.int64)
+    inter_gap = _inter_visit_gaps(rng, params, V)
+
+    # --- potential events (purchase slot filled whenever begin_checkout happened) -----------
+    counts = np.stack(
+        [n_pv, n_prod, cart, n_browse, second_cart, remove, n_checkout, checkout], axis=1
+    ).astype(np.int64)
+    per_visit = counts.sum(axis=1)
+    E = int(per_visit.sum())
+    ev_visit = np.repeat(np.arange(V), per_visit)
+    ev_slot = np.repeat(np.tile(np.arange(N_SLOTS), V), counts.ravel())
+    ev_type = SLOT_TYPES[ev_slot]
+    visit_first_ev = _group_starts(per_visit)
+    gaps = _intra_visit_gaps(rng, params, ev_slot)
+    gaps[visit_first_ev] = 0
+    cs = np.cumsum(gaps)
+    offset = cs - cs[visit_first_ev][ev_visit]
+    last_ev = visit_first_ev + per_visit - 1
+    dur_full = offset[last_ev]
+    dur_pre = offset[last_ev - checkout.astype(np.int64)]
+    timeline = _Timeline(users["first_at"][vis_user], is_first, inter_gap, dur_pre, dur_full)
+
+    # --- exposure: first add_to_cart inside the window (identical in every world) ----------
+    start_control = timeline.starts(buy_control)
+    t_control = start_control[ev_visit] + offset
+    ev_user = vis_user[ev_visit]
+    cand = np.flatnonzero(
+        (ev_type == ADD_TO_CART)
+        & (t_control >= exp.window_start_us)
+        & (t_control < exp.window_end_us)
+        & (t_control < period.end_us)
+    )
+    first_of_user = np.ones(cand.size, dtype=bool)
+    first_of_user[1:] = ev_user[cand][1:] != ev_user[cand][:-1]
+    exp_ev = cand[first_of_user]
+    exp_users = ev_user[exp_ev]
+    arm = np.full(n_users, -1, dtype=np.int64)
+    exp_ids = user_ids(offsets.users + exp_users).to_pylist()
+    arm[exp_users] = assign_md5_many(exp.salt, exp_ids, exp.weights, exp.coverage)
+    in_experiment = arm[exp_users] >= 0  # coverage < 1 leaves some carts unexposed
+    exp_ev, exp_users = exp_ev[in_experiment], exp_users[in_experiment]
+    exposed = np.zeros(n_users, dtype=bool)
+    exposed[exp_users] = True
+    exp_at = np.full(n_users, np.iinfo(np.int64).max, dtype=np.int64)
+    exp_at[exp_users] = t_control[exp_ev]
+    exp_visit = np.full(n_users, V, dtype=np.int64)
+    exp_visit[exp_users] = ev_visit[exp_ev]
+
+    after_exposure = np.arange(V) >= exp_visit[vis_user]
+    treated_visit = after_exposure & (arm[vis_user] == exp.treatment_variant)
+    buy_world_t = np.where(after_exposure, buy_treat, buy_control)
+    buy_real = np.where(treated_visit, buy_treat, buy_control)
+    start_t = timeline.starts(buy_world_t)
+    start_real = timeline.starts(buy_real)
+
+    # --- potential outcomes on the primary metric -----------------------------------------
+    def outcome(start: np.ndarray, bought: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        at = start + dur_full
+        lo = exp_at[vis_user]
+        hit = bought & (at >= lo) & (at - lo < exp.conversion_window_us) & (at < period.end_us)
+        converted = np.bincount(vis_user[hit], minlength=n_users) > 0
+        revenue = np.bincount(vis_user[hit], weights=revenue_cents[hit], minlength=n_users)
+        return converted, revenue.astype(np.int64)
+
+    y_c, rev_c = outcome(start_control, buy_control)
+    y_t, rev_t = outcome(start_t, buy_world_t)
+    y_real, rev_real = outcome(start_real, buy_real)
+
+    # --- realised events -------------------------------------------------------------------
+    ev_at = start_real[ev_visit] + offset
+    keep = (ev_at < period.end_us) & ((ev_type != PURCHASE) | buy_real[ev_visit])
+    # item ids on the potential event stream, before filtering
+    skus, popularity = catalogue(params)
+    item = np.full(E, -1, dtype=np.int64)
+    pv = np.flatnonzero(ev_type == PRODUCT_VIEW)
+    item[pv] = skus[rng.choice(skus.size, size=pv.size, p=popularity)]
+    atc = np.flatnonzero(ev_type == ADD_TO_CART)
+    item[atc] = item[atc - 1]  # the product viewed just before (slot order guarantees it)
+    rfc = np.flatnonzero(ev_type == REMOVE_FROM_CART)
+    item[rfc] = item[visit_first_ev[ev_visit[rfc]] + n_pv[ev_visit[rfc]] + n_prod[ev_visit[rfc]]]
+
+    vis_global = offsets.visits + np.arange(V, dtype=np.int64)
+    new_source = is_first | (inter_gap >= params.source_session_split_minutes * MINUTE_US)
+    source_first = np.maximum.accumulate(np.where(new_source, np.arange(V), 0))
+    no_session = (ev_type == PURCHASE) & (rng.random(E) < params.p_purchase_without_session_id)
+
+    kept = np.flatnonzero(keep)
+    k_visit = ev_visit[kept]
+    k_type = ev_type[kept]
+    is_purchase = k_type == PURCHASE
+    order = np.full(kept.size, -1, dtype=np.int64)
+    n_orders = int(is_purchase.sum())
+    order[is_purchase] = offsets.orders + np.arange(n_orders)
+    columns = {
+        "user": offsets.users + vis_user[k_visit],
+        "visit": vis_global[k_visit],
+        "source_session": vis_global[source_first[k_visit]],
+        "session_valid": ~no_session[kept],
+        "event_at": ev_at[kept],
+        "event_type": k_type,
+        "item": item[kept],
+        "revenue_cents": np.where(is_purchase, revenue_cents[k_visit], -1),
+        "order": order,
+        "device": device[k_visit].astype(np.int8),
+        "channel": channel[k_visit],
+        "country": users["country"][vis_user[k_visit]],
+    }
+
+    # --- statistics (additive across chunks) -----------------------------------------------
+    realised_visit = start_real < period.end_us
+    has_cart = np.bincount(k_visit[k_type == ADD_TO_CART], minlength=V) > 0
+    has_buy = np.bincount(k_visit[is_purchase], minlength=V) > 0
+    seg = np.where(is_first, 0, 1)  # 0 new, 1 returning
+    cell = device.astype(np.int64) * 2 + seg
+    rv = realised_visit
+    end_at = np.minimum(start_real + np.where(buy_real, dur_full, dur_pre), period.end_us - 1)
+    start_day, end_day = start_real // DAY_US, end_at // DAY_US
+    gap_ok = rv & ~is_first
+    exp_mask = exposed
+    arms = arm[exp_mask]
+    n_arms = len(exp.variants)
+    stats = {
+        "events_by_type": np.bincount(k_type, minlength=6).astype(np.int64),
+        "visits_by_device_segment": np.bincount(cell[rv], minlength=6),
+        "cart_visits_by_device_segment": np.bincount(cell[rv & has_cart], minlength=6),
+        "purchase_visits_by_device_segment": np.bincount(cell[rv & has_buy], minlength=6),
+        "cart_purchase_visits_by_device_segment": np.bincount(
+            cell[rv & has_cart & has_buy], minlength=6
+        ),
+        "source_sessions": np.array([int(np.sum(rv & new_source))]),
+        "revenue_cents": np.array([int(revenue_cents[k_visit[is_purchase]].sum())]),
+        "purchases_without_session_id": np.array([int(np.sum(no_session[kept]))]),
+        "inter_visit_gaps": np.array(
+            [
+                int(gap_ok.sum()),
+                int(np.sum(gap_ok & (np.abs(inter_gap - THIRTY_MIN_US) <= 5 * MINUTE_US))),
+                int(np.sum(gap_ok & (inter_gap == THIRTY_MIN_US))),
+                int(np.sum(gap_ok & (inter_gap < 40 * MINUTE_US))),
+            ]
+        ),
+        "visits_crossing_midnight": np.array([int(np.sum(rv & (start_day != end_day)))]),
+        "exposed_by_arm": np.bincount(arms, minlength=n_arms),
+        "converted_by_arm": np.bincount(arms, weights=y_real[exp_mask], minlength=n_arms),
+        "revenue_cents_by_arm": np.bincount(arms, weights=rev_real[exp_mask], minlength=n_arms),
+        "potential": np.array(
+            [
+                int(exp_mask.sum()),
+                int(y_c[exp_mask].sum()),
+                int(y_t[exp_mask].sum()),
+                int(rev_c[exp_mask].sum()),
+                int(rev_t[exp_mask].sum()),
+            ]
+        ),
+    }
+    stats = {key: np.asarray(v).astype(np.int64) for key, v in stats.items()}
+    return Chunk(columns=columns, n_users=n_users, n_visits=V, n_orders=n_orders, stats=stats)
