@@ -15,7 +15,8 @@ the per-look interval is also given. The intersection can be empty (lower > uppe
 effect drifts over time, which itself signals non-stationarity. rho is tuned so the sequence is
 tightest at ``tuning_total_users`` (N*): rho^2 = (-2 log alpha + log(-2 log alpha + 1)) / N*.
 Set N* to the planned total sample size before looking; if omitted, the users at the last look
-are used.
+are used. Variances per metric type as in ``estimates`` (binomial p(1-p), mean sample variance,
+ratio delta method); CUPED is not applied here.
 """
 
 from __future__ import annotations
