@@ -1,7 +1,12 @@
 """Experiment statistics for funnelhouse, computed from per-variant sufficient statistics.
 
 Runtime dependencies: numpy and scipy only. Every public result is a frozen dataclass;
-``to_jsonable`` turns any of them into JSON-ready dicts.
+``to_jsonable`` turns any of them into JSON-ready dicts (non-finite floats become None).
+
+Modules: ``sufficient`` (SufficientStats, the warehouse contract), ``moments`` (sums -> moments),
+``estimates`` (per-arm mean and variance per metric type), ``srm``, ``frequentist``, ``cuped``,
+``bayesian`` (incl. Thompson weights), ``sequential``, ``multiple_testing``, ``power``,
+``heterogeneity``, ``roi``, ``decision``, ``aa``, ``serialize``.
 """
 
 from funnelhouse.stats.aa import AaSummary, aa_summary
@@ -15,7 +20,11 @@ from funnelhouse.stats.cuped import CupedResult
 from funnelhouse.stats.decision import Decision, Guardrail, SegmentEffect, decide
 from funnelhouse.stats.estimates import ArmEstimate, arm_estimate
 from funnelhouse.stats.frequentist import EffectResult, estimate_effect
-from funnelhouse.stats.heterogeneity import HeterogeneityResult, heterogeneity_test
+from funnelhouse.stats.heterogeneity import (
+    HeterogeneityResult,
+    heterogeneity_of_effects,
+    heterogeneity_test,
+)
 from funnelhouse.stats.multiple_testing import (
     adjust_p_values,
     benjamini_hochberg_adjust,
@@ -56,6 +65,7 @@ __all__ = [
     "benjamini_hochberg_adjust",
     "decide",
     "estimate_effect",
+    "heterogeneity_of_effects",
     "heterogeneity_test",
     "holm_adjust",
     "power_analysis",

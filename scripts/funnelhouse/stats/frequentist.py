@@ -27,7 +27,9 @@ from funnelhouse.stats.sufficient import SufficientStats, check_metric_type
 @dataclass(frozen=True)
 class EffectResult:
     """Effect of variant vs control. Relative fields are fractions (0.1 = +10%), None when the
-    control mean is 0. ``df`` is None for z-tests."""
+    control mean is 0. ``df`` is None for z-tests. ``control_mean``/``variant_mean`` are the
+    unadjusted means (ratio of means for ratio metrics); when CUPED is applied the effects are
+    computed from ``cuped.control_adjusted_mean``/``cuped.variant_adjusted_mean``."""
 
     metric_type: str
     test: str

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from scipy import stats as sps
+
+from funnelhouse.stats.frequentist import EffectResult
 
 
 @dataclass(frozen=True)
@@ -64,3 +67,21 @@ def heterogeneity_test(effects: Sequence[float], variances: Sequence[float]) -> 
         pooled_se=float(np.sqrt(1.0 / np.sum(weights))),
         segments=len(effects),
     )
+
+
+def heterogeneity_of_effects(
+    effects: Sequence[EffectResult], scale: Literal["relative", "absolute"] = "relative"
+) -> HeterogeneityResult:
+    """Cochran's Q over per-segment ``EffectResult``s on the relative (default) or absolute
+    scale (estimate and se of that scale)."""
+    if scale == "relative":
+        if any(e.relative_effect is None or e.relative_se is None for e in effects):
+            raise ValueError("relative effect undefined in a segment (control mean 0)")
+        estimates = [float(e.relative_effect) for e in effects]  # type: ignore[arg-type]
+        variances = [float(e.relative_se) ** 2 for e in effects]  # type: ignore[arg-type]
+    elif scale == "absolute":
+        estimates = [e.absolute_effect for e in effects]
+        variances = [e.absolute_se**2 for e in effects]
+    else:
+        raise ValueError("scale must be 'relative' or 'absolute'")
+    return heterogeneity_test(estimates, variances)

@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 import statsmodels.api as sm
-from funnelhouse.stats import heterogeneity_test
+from funnelhouse.stats import (
+    SufficientStats,
+    estimate_effect,
+    heterogeneity_of_effects,
+    heterogeneity_test,
+)
 from statsmodels.stats.meta_analysis import combine_effects
 
 
@@ -36,3 +41,22 @@ def test_invalid_input():
         heterogeneity_test([0.1], [0.01])
     with pytest.raises(ValueError):
         heterogeneity_test([0.1, 0.2], [0.01, 0.0])
+
+
+def test_heterogeneity_of_effect_results(rng):
+    lifts = (0.0, 0.05, 0.01)  # one segment reacts strongly; relative se ~ 0.5%
+    effects = []
+    for lift in lifts:
+        control = SufficientStats.from_samples(rng.normal(100, 20, 3000))
+        variant = SufficientStats.from_samples(rng.normal(100, 20, 3000) * (1 + lift))
+        effects.append(estimate_effect(control, variant, "mean"))
+    for scale in ("relative", "absolute"):
+        result = heterogeneity_of_effects(effects, scale)
+        prefix = "relative" if scale == "relative" else "absolute"
+        estimates = np.array([getattr(e, f"{prefix}_effect") for e in effects])
+        variances = np.array([getattr(e, f"{prefix}_se") ** 2 for e in effects])
+        reference = combine_effects(estimates, variances)
+        assert result.statistic == pytest.approx(reference.q, rel=1e-10)
+        assert result.p_value < 0.05
+    with pytest.raises(ValueError):
+        heterogeneity_of_effects(effects, "log")
