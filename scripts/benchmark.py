@@ -118,8 +118,8 @@ def time_pandas(database: Path, workdir: Path) -> tuple[float, int, int]:
     exported = workdir / "clean_events.parquet"
     with duckdb.connect(str(database), read_only=True) as con:
         con.execute(
-            f"copy (select event_id, user_id, event_at, event_type, revenue, device, channel "
-            f"from staging.stg_clickstream__events) to '{exported}' (format parquet)"
+            # The same input the dbt models read: every column of the clean events.
+            f"copy (select * from staging.stg_clickstream__events) to '{exported}' (format parquet)"
         )
     # A fresh interpreter, so that pandas's memory and warm-up do not mix with this process's.
     code = (
