@@ -1,5 +1,6 @@
 {#- Every raw row, typed and trimmed, with its load outcome: clean, quarantined (with the first
-    rule it breaks) or duplicate (of an earlier clean row with the same event_id; rows without an
+    rule it breaks; a CSV record with missing or extra fields is malformed_row before anything
+    else, since its fields cannot be trusted to be in their columns) or duplicate (of an earlier clean row with the same event_id; rows without an
     event_id get one derived from their full content, so identical rows are duplicates). -#}
 {%- set raw_relation = ref('stg_clickstream__raw_events') -%}
 {%- set raw_types = {} -%}
@@ -33,6 +34,7 @@ trimmed as (
     select
         source_file,
         source_row_number,
+        parse_error,
         nullif(trim(cast(user_id as varchar)), '') as user_id,
         nullif(trim(cast(event_at as varchar)), '') as event_at_text,
         {{ parse_utc_timestamp('event_at', raw_types.get('event_at')) }} as event_at,
@@ -62,6 +64,7 @@ checked as (
     select
         *,
         case
+            when parse_error is not null then 'malformed_row'
             when user_id is null then 'missing_user_id'
             when event_at_text is null then 'missing_event_at'
             when event_at is null then 'unparseable_event_at'
@@ -146,6 +149,7 @@ final as (
         country,
         event_at_text,
         revenue_text,
+        parse_error,
         case
             when quarantine_reason is not null then 'quarantined'
             when event_id_occurrence > 1 then 'duplicate'
