@@ -14,7 +14,8 @@ per_class as (
         count(*) as source_sessions,
         count(*) filter (where maps_to_one_session) as mapping_to_one_of_ours,
         median(max_gap_seconds) as median_max_gap_seconds,
-        median(seconds_since_previous_source_session) as median_seconds_since_previous_source_session
+        median(seconds_since_previous_source_session)
+            as median_seconds_since_previous_source_session
     from source_sessions
     group by agreement
 ),

@@ -13,7 +13,7 @@ actual as (
         (select count(*) from {{ ref('stg_clickstream__quarantined_events') }}) as quarantined_rows,
         (select count(*) from {{ ref('stg_clickstream__duplicate_events') }}) as duplicate_rows,
         (select count(*) from {{ ref('fct_sessions') }}) as sessions,
-        (select count(distinct user_id) from {{ ref('fct_events') }}) as users
+        (select count(distinct user_id) from {{ ref('fct_events') }}) as user_count
 )
 
 select
@@ -29,4 +29,4 @@ where
     or profile.quarantined_rows != actual.quarantined_rows
     or profile.duplicate_rows != actual.duplicate_rows
     or profile.sessions != actual.sessions
-    or profile.users != actual.users
+    or profile.users != actual.user_count

@@ -29,7 +29,7 @@ event_counts as (
         min(event_at) as first_event_at,
         max(event_at) as last_event_at,
         count(*) as clean_events,
-        count(distinct user_id) as users,
+        count(distinct user_id) as user_count,
         count(distinct item_id) as items,
         count(*) filter (where event_type = 'purchase') as purchase_events,
         count(*) filter (
@@ -58,7 +58,7 @@ final as (
         cast(event_counts.clean_events as bigint) as clean_events,
         cast(load_counts.quarantined_rows as bigint) as quarantined_rows,
         cast(load_counts.duplicate_rows as bigint) as duplicate_rows,
-        cast(event_counts.users as bigint) as users,
+        cast(event_counts.user_count as bigint) as users,  -- noqa: RF04
         cast(session_counts.sessions as bigint) as sessions,
         cast(event_counts.items as bigint) as items,
         cast(event_counts.purchase_events as bigint) as purchase_events,

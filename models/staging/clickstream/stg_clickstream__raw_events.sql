@@ -22,27 +22,28 @@
     {%- do require_events_file_columns(
         path, file_columns, ['user_id', 'event_at', 'event_type'], 'canonical') -%}
     {%- set source_relation = events_file_rows(path, file_columns) -%}
-{%- elif events_format == 'retailrocket' -%}
-    {%- set source_relation = ref('stg_retailrocket__events') -%}
+    {%- set select_list = ['source_file', 'source_row_number', 'parse_error'] -%}
+    {%- for column in canonical_event_columns() -%}
+        {%- do select_list.append(events_file_column(column, file_columns) ~ ' as ' ~ column) -%}
+    {%- endfor -%}
 {%- else -%}
-    {%- set source_relation = ref('stg_rees46__events') -%}
+    {%- if events_format == 'retailrocket' -%}
+        {%- set source_relation = ref('stg_retailrocket__events') -%}
+    {%- else -%}
+        {%- set source_relation = ref('stg_rees46__events') -%}
+    {%- endif -%}
+    {%- set select_list = raw_columns -%}
 {%- endif %}
 
 with
 
 source_rows as (
-    select * from {{ source_relation }} as source_rows
+    select * from {{ source_relation }}
 ),
 
 final as (
     select
-        {%- for column in raw_columns %}
-        {%- if events_format == 'canonical' and column not in raw_columns[:3] %}
-        {{ events_file_column(column, file_columns) }} as {{ column }}
-        {%- else %}
-        {{ column }}
-        {%- endif %}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ select_list | join(',\n        ') }}
     from source_rows
 )
 

@@ -35,18 +35,20 @@ trimmed as (
         source_file,
         source_row_number,
         parse_error,
-        nullif(trim(cast(user_id as varchar)), '') as user_id,
-        nullif(trim(cast(event_at as varchar)), '') as event_at_text,
+        nullif({{ trim_whitespace('cast(user_id as varchar)') }}, '') as user_id,
+        nullif({{ trim_whitespace('cast(event_at as varchar)') }}, '') as event_at_text,
         {{ parse_utc_timestamp('event_at', raw_types.get('event_at')) }} as event_at,
-        lower(nullif(trim(cast(event_type as varchar)), '')) as source_event_type,
-        nullif(trim(cast(event_id as varchar)), '') as source_event_id,
-        nullif(trim(cast(session_id as varchar)), '') as source_session_id,
-        nullif(trim(cast(item_id as varchar)), '') as item_id,
-        nullif(trim(cast(order_id as varchar)), '') as order_id,
-        nullif(trim(cast(revenue as varchar)), '') as revenue_text,
-        lower(nullif(trim(cast(device as varchar)), '')) as device,
-        lower(nullif(trim(cast(channel as varchar)), '')) as channel,
-        upper(nullif(trim(cast(country as varchar)), '')) as country
+        lower(
+            nullif({{ trim_whitespace('cast(event_type as varchar)') }}, '')
+        ) as source_event_type,
+        nullif({{ trim_whitespace('cast(event_id as varchar)') }}, '') as source_event_id,
+        nullif({{ trim_whitespace('cast(session_id as varchar)') }}, '') as source_session_id,
+        nullif({{ trim_whitespace('cast(item_id as varchar)') }}, '') as item_id,
+        nullif({{ trim_whitespace('cast(order_id as varchar)') }}, '') as order_id,
+        nullif({{ trim_whitespace('cast(revenue as varchar)') }}, '') as revenue_text,
+        lower(nullif({{ trim_whitespace('cast(device as varchar)') }}, '')) as device,
+        lower(nullif({{ trim_whitespace('cast(channel as varchar)') }}, '')) as channel,
+        upper(nullif({{ trim_whitespace('cast(country as varchar)') }}, '')) as country
     from raw_events
 ),
 
@@ -143,7 +145,8 @@ final as (
         source_session_id,
         item_id,
         order_id,
-        cast(revenue_value as decimal(18, 2)) as revenue,
+        -- try_cast: quarantined NaN, infinite or absurd values do not fit (see revenue_text)
+        try_cast(revenue_value as decimal(18, 2)) as revenue,
         device,
         channel,
         country,

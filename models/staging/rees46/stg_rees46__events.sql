@@ -35,7 +35,7 @@ final as (
         cast({{ events_file_column('product_id', file_columns) }} as varchar) as item_id,
         cast(null as varchar) as order_id,
         case
-            when lower(trim(cast(event_type as varchar))) = 'purchase'
+            when lower({{ trim_whitespace('cast(event_type as varchar)') }}) = 'purchase'
                 then {{ events_file_column('price', file_columns) }}
         end as revenue,
         cast(null as varchar) as device,

@@ -26,7 +26,7 @@ source_rows as (
 parsed as (
     select
         *,
-        try_cast(trim(cast("timestamp" as varchar)) as bigint) as unix_ms
+        try_cast({{ trim_whitespace('cast(timestamp as varchar)') }} as bigint) as unix_ms
     from source_rows
 ),
 
@@ -39,7 +39,7 @@ final as (
         case
             when unix_ms between {{ min_unix_ms }} and {{ max_unix_ms }}
                 then strftime(epoch_ms(unix_ms), '%Y-%m-%d %H:%M:%S.%f')
-            else cast("timestamp" as varchar)
+            else cast(timestamp as varchar)
         end as event_at,
         cast(event as varchar) as event_type,
         cast(null as varchar) as event_id,
