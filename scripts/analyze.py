@@ -11,11 +11,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from funnelhouse.analysis import AnalysisError, AnalysisOptions, analyze_warehouse
+from funnelhouse.analysis.errors import AnalysisError
+
+if TYPE_CHECKING:
+    from funnelhouse.analysis.options import AnalysisOptions
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_ALL_ANALYSED = 1
@@ -148,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def options_from(args: argparse.Namespace) -> AnalysisOptions:
+    from funnelhouse.analysis.options import AnalysisOptions
+
     if args.max_extra_days < 0:
         raise AnalysisError(f"--max-extra-days must be >= 0, got {args.max_extra_days}")
     overrides = {
@@ -178,6 +183,8 @@ def options_from(args: argparse.Namespace) -> AnalysisOptions:
 
 
 def run(args: argparse.Namespace) -> int:
+    from funnelhouse.analysis.experiment import analyze_warehouse
+
     options = options_from(args)
     experiments = [args.experiment] if args.experiment is not None else None
     result = analyze_warehouse(args.db, experiments, options)

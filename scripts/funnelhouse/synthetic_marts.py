@@ -75,8 +75,9 @@ def simulate_users(spec: ExperimentSpec, rng: np.random.Generator) -> pd.DataFra
     latent = rng.normal(size=n)
     returning = rng.random(n) < 0.4
     device = rng.choice(len(DEVICES), size=n, p=DEVICE_MIX)
-    pre_active = returning & (rng.random(n) < 0.6)
-    pre_revenue = np.where(pre_active, rng.lognormal(3.4 + 0.5 * latent, 0.6), 0.0)
+    # pre-period activity follows the same latent propensity as the outcomes (CUPED has signal)
+    pre_active = returning & (rng.random(n) < np.clip(0.35 * np.exp(0.9 * latent), 0, 0.98))
+    pre_revenue = np.where(pre_active, rng.lognormal(3.4 + 0.5 * latent, 0.5), 0.0)
     pre_purchase = (pre_revenue > 0).astype(float)
 
     lift = np.zeros(n)
@@ -85,12 +86,12 @@ def simulate_users(spec: ExperimentSpec, rng: np.random.Generator) -> pd.DataFra
     for name, multiplier in spec.device_uplift.items():
         lift[device == DEVICES.index(name)] *= multiplier
 
-    reached = rng.random(n) < np.clip(0.22 * np.exp(0.35 * latent), 0, 0.95)
+    reached = rng.random(n) < np.clip(0.2 * np.exp(0.5 * latent) * (1 + pre_purchase), 0, 0.95)
     p_buy = np.clip(0.45 * np.exp(0.3 * latent) * (1 + 0.2 * returning), 0, 0.95)
     purchase = reached & (rng.random(n) < np.clip(p_buy * (1 + lift), 0, 1))
     orders = np.where(purchase, 1 + rng.poisson(0.25, n), 0).astype(float)
     order_value = rng.gamma(2.0, 30.0 * np.exp(0.2 * latent), n)
-    revenue = orders * order_value * (1 + 0.3 * pre_purchase)
+    revenue = orders * order_value
     items = rng.poisson(np.exp(1.2 + 0.25 * latent)).astype(float)
     bounce = rng.random(n) < 0.35
 

@@ -6,16 +6,27 @@ the metric rows and multiple-testing families, ``health`` SRM / multi-variant / 
 ``looks`` the sequential test over daily looks, ``money`` the ROI inputs, ``verdict`` the
 decision, ``cohorts`` the retention matrix for the report. All statistics come from
 ``funnelhouse.stats``.
+
+The exports are imported lazily, so ``funnelhouse.analysis.errors`` (and a CLI that only has to
+report a bad option) does not pay for pandas, scipy and DuckDB.
 """
 
-from funnelhouse.analysis.errors import AnalysisError
-from funnelhouse.analysis.experiment import analyze_experiment, analyze_warehouse
-from funnelhouse.analysis.options import AnalysisOptions, RoiAssumptions
+from __future__ import annotations
 
-__all__ = [
-    "AnalysisError",
-    "AnalysisOptions",
-    "RoiAssumptions",
-    "analyze_experiment",
-    "analyze_warehouse",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "AnalysisError": "funnelhouse.analysis.errors",
+    "AnalysisOptions": "funnelhouse.analysis.options",
+    "RoiAssumptions": "funnelhouse.analysis.options",
+    "analyze_experiment": "funnelhouse.analysis.experiment",
+    "analyze_warehouse": "funnelhouse.analysis.experiment",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)
