@@ -183,6 +183,8 @@ def options_from(args: argparse.Namespace) -> AnalysisOptions:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not Path(args.db).is_file():  # before the heavy imports: a typo should fail fast
+        raise AnalysisError(f"warehouse file not found: {args.db}")
     from funnelhouse.analysis.experiment import analyze_warehouse
 
     options = options_from(args)

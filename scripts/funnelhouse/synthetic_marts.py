@@ -18,6 +18,7 @@ Metrics of every experiment (name, type, role, higher is better):
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,7 @@ METRIC_COLUMNS: dict[str, tuple[str, str | None, str | None]] = {
     "revenue_per_order": ("revenue", "orders", None),
     "bounce": ("bounce", None, None),
 }
+METRIC_TYPE = {name: metric_type for name, metric_type, _, _ in METRICS}
 SEGMENTS: tuple[str, ...] = ("user_type", "device")
 DEVICES = ("mobile", "desktop", "tablet", "unknown")
 DEVICE_MIX = (0.55, 0.35, 0.08, 0.02)
@@ -146,13 +148,14 @@ def _sums(frame: pd.DataFrame, keys: list[str], metric: str) -> pd.DataFrame:
         work["covariate_sum"], work["covariate_sum_squares"] = x, x * x
         work["metric_covariate_sum_product"] = y * x
     out = work.groupby(keys, as_index=False).sum()
-    if denominator is None:
-        out[["denominator_sum", "denominator_sum_squares", "metric_denominator_sum_product"]] = (
-            np.nan
-        )
+    if denominator is None:  # as the experiment marts do: D = 1 per user, no product
+        out["denominator_sum"] = out["users"].astype(float)
+        out["denominator_sum_squares"] = out["users"].astype(float)
+        out["metric_denominator_sum_product"] = np.nan
     if covariate is None:
         out[["covariate_sum", "covariate_sum_squares", "metric_covariate_sum_product"]] = np.nan
     out.insert(0, "metric_name", metric)
+    out.insert(1, "metric_type", METRIC_TYPE[metric])
     return out
 
 
@@ -189,12 +192,13 @@ def daily_stats(frame: pd.DataFrame, spec: ExperimentSpec) -> pd.DataFrame:
     )
     for metric, *_ in METRICS:
         per_day = _sums(frame, ["variant", "day"], metric).set_index(["variant", "day"])
-        sums = per_day.drop(columns="metric_name")
+        sums = per_day.drop(columns=["metric_name", "metric_type"])
         absent = [c for c in sums.columns if sums[c].isna().all()]
         cumulative = sums.reindex(grid, fill_value=0).groupby(level="variant").cumsum()
         cumulative[absent] = np.nan
         cumulative = cumulative.reset_index()
         cumulative.insert(0, "metric_name", metric)
+        cumulative.insert(1, "metric_type", METRIC_TYPE[metric])
         cumulative["segment_name"], cumulative["segment_value"] = "all", "all"
         cumulative["look_date"] = [
             (START + dt.timedelta(days=int(d))).date() for d in cumulative["day"]
@@ -289,6 +293,9 @@ def build_warehouse(
                     "variant_index": list(range(len(spec.variants))),
                     "weight": list(spec.weights),
                     "is_control": [i == 0 for i in range(len(spec.variants))],
+                    "simulated_uplift": [None, *spec.uplift]
+                    if spec.is_simulated
+                    else [None] * len(spec.variants),
                 }
             ),
         )
@@ -321,6 +328,10 @@ def build_warehouse(
                         "exposed_users": exposed,
                         "multi_variant_users": multi,
                         "multi_variant_share": multi / (exposed + multi),
+                        "exposed_users_by_variant": json.dumps(
+                            users["variant"].value_counts().to_dict()
+                        ),
+                        "assigned_never_exposed_users": 0,
                     }
                 ]
             ),

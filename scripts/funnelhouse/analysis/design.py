@@ -45,6 +45,7 @@ class Design:
     metrics: tuple[Metric, ...]
     stats: dict[tuple[str, str, str, str], SufficientStats]  # metric, segment, value, variant
     segments: dict[str, tuple[str, ...]]  # segment_name -> values ('all' -> ('all',))
+    notes: tuple[str, ...] = ()
 
     @property
     def treatments(self) -> tuple[str, ...]:
@@ -76,10 +77,11 @@ def is_revenue_metric(row: dict[str, Any]) -> bool:
     return bool(REVENUE_NAME.search(str(row["metric_name"])))
 
 
-def _variants(experiment_id: str, frame: pd.DataFrame) -> tuple[str, tuple[str, ...], dict]:
+def _variants(
+    experiment_id: str, frame: pd.DataFrame
+) -> tuple[str, tuple[str, ...], dict[str, float], list[str]]:
+    """Control, arms (control first), weights and notes; arms with weight 0 are switched off."""
     table = "marts.dim_experiment_variants"
-    if len(frame) < 2:
-        raise AnalysisError(f"experiment {experiment_id!r} has {len(frame)} variant(s) in {table}")
     names = [str(v) for v in frame["variant"]]
     if len(set(names)) != len(names):
         raise AnalysisError(f"experiment {experiment_id!r} has duplicate variants in {table}")
@@ -89,17 +91,27 @@ def _variants(experiment_id: str, frame: pd.DataFrame) -> tuple[str, tuple[str, 
             f"experiment {experiment_id!r} needs exactly one control variant in {table} "
             f"(is_control = true), found {len(controls)}"
         )
-    weights = {}
+    weights, notes = {}, []
     for name, weight in zip(names, frame["weight"], strict=True):
         w = float(weight) if weight is not None else math.nan
-        if not (math.isfinite(w) and w > 0):
+        if not (math.isfinite(w) and w >= 0):
             raise AnalysisError(
                 f"experiment {experiment_id!r}: variant {name!r} has weight {weight!r} in {table} "
-                "(must be > 0)"
+                "(must be >= 0)"
             )
+        if w == 0:
+            notes.append(f"variant {name!r} has weight 0 and is left out of the analysis")
+            continue
         weights[name] = w
     control = controls[0]
-    return control, (control, *[n for n in names if n != control]), weights
+    if control not in weights:
+        raise AnalysisError(f"experiment {experiment_id!r}: the control {control!r} has weight 0")
+    if len(weights) < 2:
+        raise AnalysisError(
+            f"experiment {experiment_id!r} has {len(weights)} variant(s) with weight > 0 in {table}"
+        )
+    arms = (control, *[n for n in names if n != control and n in weights])
+    return control, arms, weights, notes
 
 
 def _metrics(experiment_id: str, frame: pd.DataFrame) -> tuple[Metric, ...]:
@@ -184,7 +196,7 @@ def _stats(
 def build_design(data: ExperimentData) -> Design:
     """Check the experiment's rows and index them; raise ``AnalysisError`` on bad input."""
     experiment_id = str(data.experiment["experiment_id"])
-    control, variants, weights = _variants(experiment_id, data.variants)
+    control, variants, weights, notes = _variants(experiment_id, data.variants)
     metrics = _metrics(experiment_id, data.metrics)
     stats, segments = _stats(experiment_id, data.stats, metrics, variants)
     design = Design(
@@ -195,6 +207,7 @@ def build_design(data: ExperimentData) -> Design:
         metrics=metrics,
         stats=stats,
         segments=segments,
+        notes=tuple(notes),
     )
     primary = design.primary.name
     for variant in variants:

@@ -85,31 +85,81 @@ def _thompson(design: Design, options: AnalysisOptions) -> dict[str, Any]:
     )
 
 
+def _uplift_segment(experiment: dict[str, Any]) -> tuple[str, str] | None:
+    """The (segment_name, segment_value) row the injected uplift shows in, None if unknown.
+
+    Uplift on everyone, or on exactly the experiment's target segment (then every exposed user
+    is in it), shows in the overall row; 'name=value' shows in that segment's row."""
+    segment = experiment.get("uplift_segment")
+    text = "" if segment is None else str(segment).strip()
+    target = str(experiment.get("target_segment") or "").strip()
+    if text.lower() in ("", "all") or text == target:
+        return ALL, ALL
+    if "=" in text:
+        name, value = (part.strip() for part in text.split("=", 1))
+        return name, value
+    return None
+
+
 def _simulation(
-    experiment: dict[str, Any], rows: list[MetricRow], is_simulated: bool
+    data: ExperimentData, design: Design, rows: list[MetricRow], is_simulated: bool
 ) -> dict[str, Any] | None:
+    """The injected uplift of an offline simulation and whether each arm's CI covers it."""
     if not is_simulated:
         return None
-    uplift = experiment.get("simulated_uplift")
+    experiment = data.experiment
     metric = experiment.get("uplift_metric")
-    segment = experiment.get("uplift_segment")
-    out: dict[str, Any] = {
-        "simulated_uplift": uplift,
-        "uplift_metric": metric,
-        "uplift_segment": segment,
-        "note": SIMULATION_BANNER,
-    }
-    overall_segment = segment is None or str(segment).lower() in ("", "all")
-    if uplift is not None and metric is not None and overall_segment:
-        for row in rows:
-            e = row.effect
-            if row.is_overall and row.metric.name == metric and e is not None:
-                lower, upper = e.relative_ci_lower, e.relative_ci_upper
-                if lower is not None and upper is not None:
-                    out["injected_uplift_in_rel_ci"] = bool(lower <= float(uplift) <= upper)
-                    out["checked_against"] = f"{metric} relative CI of {row.variant!r}"
-                break
-    return to_jsonable(out)
+    segment = _uplift_segment(experiment)
+    per_variant: dict[str, Any] = {}
+    if "simulated_uplift" in data.variants.columns:
+        for name, value in zip(
+            data.variants["variant"], data.variants["simulated_uplift"], strict=True
+        ):
+            if value is not None and not (isinstance(value, float) and math.isnan(value)):
+                per_variant[str(name)] = float(value)
+    default = experiment.get("simulated_uplift")
+    checks = []
+    for variant in design.treatments:
+        uplift = per_variant.get(variant, default)
+        row = next(
+            (
+                r
+                for r in rows
+                if r.metric.name == metric
+                and r.variant == variant
+                and segment is not None
+                and (r.segment_name, r.segment_value) == segment
+            ),
+            None,
+        )
+        effect = None if row is None else row.effect
+        inside = None
+        if uplift is not None and effect is not None and effect.relative_ci_lower is not None:
+            inside = bool(effect.relative_ci_lower <= float(uplift) <= effect.relative_ci_upper)
+        checks.append(
+            {
+                "variant": variant,
+                "injected_uplift": uplift,
+                "metric_name": metric,
+                "segment": None if segment is None else f"{segment[0]}={segment[1]}",
+                "rel_effect": None if effect is None else effect.relative_effect,
+                "rel_ci": None
+                if effect is None
+                else [effect.relative_ci_lower, effect.relative_ci_upper],
+                "inside_rel_ci": inside,
+            }
+        )
+    covered = [c["inside_rel_ci"] for c in checks if c["inside_rel_ci"] is not None]
+    return to_jsonable(
+        {
+            "simulated_uplift": default,
+            "uplift_metric": metric,
+            "uplift_segment": experiment.get("uplift_segment"),
+            "note": SIMULATION_BANNER,
+            "checks": checks,
+            "injected_uplift_in_rel_ci": all(covered) if covered else None,
+        }
+    )
 
 
 def analyze_experiment(
@@ -129,7 +179,7 @@ def analyze_experiment(
     is_simulated = _flag(experiment.get("is_simulated"))
     has_revenue = revenue_available(profile)
     warnings: list[str] = []
-    notes = list(data.notes)
+    notes = [*data.notes, *design.notes]
 
     days, days_source = days_observed(experiment, data.daily, design.primary.name)
     rows = build_rows(design, options, has_revenue)
@@ -193,7 +243,7 @@ def analyze_experiment(
             "is_simulated": is_simulated,
             "framing": SIMULATION_BANNER if is_simulated else REAL_BANNER,
             "design": {k: experiment.get(k) for k in DESIGN_FIELDS if k in experiment},
-            "simulation": _simulation(experiment, rows, is_simulated),
+            "simulation": _simulation(data, design, rows, is_simulated),
             "control": design.control,
             "variants": [
                 {"variant": v, "weight": design.weights[v], "is_control": v == design.control}

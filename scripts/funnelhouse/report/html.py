@@ -182,6 +182,14 @@ def _health(experiment: dict[str, Any], alpha: float) -> str:
         f'(<span class="{multi_class}">{fmt.pct(share, 2)}</span>, limit '
         f"{fmt.pct(multi['limit'], 1)}).</p>",
     ]
+    shown = {"multi_variant_users", "multi_variant_share", "limit", "ok"}
+    extra = [
+        f"{e(k.replace('_', ' '))}: {fmt.count(v) if isinstance(v, int) else e(v)}"
+        for k, v in multi.items()
+        if k not in shown and v is not None and not isinstance(v, dict | list | bool)
+    ]
+    if extra:
+        parts.append(f"<p class='muted'>From the health mart: {' · '.join(extra)}.</p>")
     if aa.get("available"):
         verdict = aa["verdict"]
         aa_text = (
@@ -424,6 +432,23 @@ def _thompson(experiment: dict[str, Any]) -> str:
     )
 
 
+def _simulation_note(simulation: dict[str, Any]) -> str:
+    """Injected uplift per arm and whether the measured CI covers it."""
+    parts = []
+    for check in simulation.get("checks", []):
+        if check.get("injected_uplift") is None:
+            continue
+        inside = check.get("inside_rel_ci")
+        verdict = "" if inside is None else f": inside the measured CI {'yes' if inside else 'NO'}"
+        parts.append(
+            f"{e(check['variant'])} {fmt.pct(check['injected_uplift'], 1, True)} on "
+            f"{e(check['metric_name'])} ({e(check['segment'] or 'segment unknown')}){verdict}"
+        )
+    if not parts:
+        return ""
+    return f"<p class='muted'>Injected uplift in the simulation: {'; '.join(parts)}.</p>"
+
+
 def _invalid_note(experiment: dict[str, Any]) -> str:
     if experiment["decision"]["decision"] != "invalid":
         return ""
@@ -443,21 +468,7 @@ def experiment_section(experiment: dict[str, Any], alpha: float) -> str:
         for v in experiment["variants"]
         if not v["is_control"]
     )
-    simulation = experiment.get("simulation") or {}
-    sim_note = ""
-    if sim and simulation.get("simulated_uplift") is not None:
-        covered = simulation.get("injected_uplift_in_rel_ci")
-        sim_note = (
-            "<p class='muted'>Injected uplift: "
-            f"{fmt.pct(simulation['simulated_uplift'], 1, True)} on "
-            f"{e(simulation.get('uplift_metric'))} (segment {e(simulation.get('uplift_segment'))})"
-            + (
-                f"; inside the measured CI: {'yes' if covered else 'NO'}"
-                if covered is not None
-                else ""
-            )
-            + ".</p>"
-        )
+    sim_note = _simulation_note(experiment.get("simulation") or {}) if sim else ""
     warnings = "".join(f"<li>{e(w)}</li>" for w in experiment.get("warnings", []))
     notes = "".join(f"<li>{e(n)}</li>" for n in experiment.get("notes", []))
     design = experiment.get("design") or {}

@@ -11,6 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import REPO, SPECS, metric_row, run_cli
+from funnelhouse.analysis import AnalysisOptions, analyze_warehouse
+from funnelhouse.report import html
 from funnelhouse.synthetic_marts import ExperimentSpec, build_warehouse
 
 METRIC_KEYS = {
@@ -196,28 +198,21 @@ def test_optional_marts_missing_switch_sections_off(tmp_path):
         skip_tables=("fct_experiment_variant_stats_daily", "fct_experiment_aa_stats"),
         cohorts=False,
     )
-    run = run_cli("--db", str(path), "--quiet", json_path=tmp_path / "a.json",
-                  html_path=tmp_path / "r.html")  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    experiment = run.result["experiments"][0]
+    result = analyze_warehouse(path, None, AnalysisOptions())
+    experiment = result["experiments"][0]
     assert experiment["aa"]["available"] is False
     assert metric_row(experiment, "purchase")["sequential"]["available"] is False
     assert experiment["days_observed"] == pytest.approx(4.0)  # from the window
-    assert run.result["cohort_retention"]["available"] is False
-    html = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "not available in this warehouse" in html
+    assert result["cohort_retention"]["available"] is False
+    assert "not available in this warehouse" in html.render(result)
 
 
 # ---------------------------------------------------------------------------- revenue, ROI
 def test_no_prices_means_revenue_unavailable_and_assumed_order_value(tmp_path):
     path = tmp_path / "retailrocket_like.duckdb"
     build_warehouse(path, [SPECS[0]], has_revenue=False, cohorts=False)
-    run = run_cli(
-        "--db", str(path), "--quiet", "--assumed-order-value", "30", "--gross-margin", "0.5",
-        json_path=tmp_path / "a.json",
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    experiment = run.result["experiments"][0]
+    options = AnalysisOptions(roi_overrides={"assumed_order_value": 30.0, "gross_margin": 0.5})
+    experiment = analyze_warehouse(path, None, options)["experiments"][0]
     for name in ("revenue", "revenue_per_order"):
         row = metric_row(experiment, name)
         assert row["estimable"] is False and row["abs_effect"] is None
@@ -235,16 +230,15 @@ def test_roi_assumptions_fall_back_to_the_seed_csv(tmp_path):
     build_warehouse(
         path, [ExperimentSpec("e", users=3_000, days=4, aa_salts=3)], roi_seed=False, cohorts=False
     )
-    run = run_cli("--db", str(path), "--quiet", json_path=tmp_path / "a.json")
-    assert run.returncode == 0, run.stderr
+    result = analyze_warehouse(path, None, AnalysisOptions())
     with (REPO / "seeds" / "roi_assumptions.csv").open(newline="", encoding="utf-8") as handle:
         seed = next(r for r in csv.DictReader(handle) if r["assumption_set"] == "default")
-    used = run.result["roi_assumptions"]
+    used = result["roi_assumptions"]
     for name in ("gross_margin", "implementation_cost", "monthly_running_cost",
                  "horizon_months", "rollout_share", "assumed_order_value"):  # fmt: skip
         assert used[name] == float(seed[name])
     assert used["currency"] == seed["currency"]
-    assert any("roi_assumptions.csv" in n for n in run.result["notes"])
+    assert any("roi_assumptions.csv" in n for n in result["notes"])
 
 
 def test_seed_in_the_dbt_test_warehouse_matches_the_csv(test_warehouse_path):

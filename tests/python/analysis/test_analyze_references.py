@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from conftest import metric_row, run_cli
+from conftest import metric_row
+from funnelhouse.analysis import AnalysisOptions, analyze_warehouse
 from funnelhouse.stats import SufficientStats, estimate_effect
 from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
@@ -218,14 +219,10 @@ def test_holm_families_match_statsmodels_multipletests(experiments):
     assert [m["p_value_adjusted"] for m in three] == pytest.approx(expected, rel=1e-12)
 
 
-def test_bh_correction_option(synthetic, tmp_path):
+def test_bh_correction_option(synthetic):
     path, _ = synthetic
-    run = run_cli(
-        "--db", str(path), "--experiment", "sim_lift", "--correction", "bh", "--quiet",
-        json_path=tmp_path / "bh.json",
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    experiment = run.result["experiments"][0]
+    result = analyze_warehouse(path, ["sim_lift"], AnalysisOptions(correction="bh"))
+    experiment = result["experiments"][0]
     secondary = [
         m
         for m in experiment["metrics"]
@@ -233,7 +230,7 @@ def test_bh_correction_option(synthetic, tmp_path):
     ]
     _, expected, _, _ = multipletests([m["p_value"] for m in secondary], method="fdr_bh")
     assert [m["p_value_adjusted"] for m in secondary] == pytest.approx(expected, rel=1e-12)
-    assert run.result["correction"] == "bh"
+    assert result["correction"] == "bh"
 
 
 def test_srm_matches_scipy_chisquare(synthetic, experiments):

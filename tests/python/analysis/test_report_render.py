@@ -62,8 +62,9 @@ def test_cohort_matrix_sums_counts_over_breakdowns():
 
 
 def test_cohort_matrix_with_rates_and_unrecognised_columns():
+    jan, feb = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
     rates = pd.DataFrame(
-        {"cohort_month": ["2026-01", "2026-01", "2026-02"], "month_number": [0, 1, 0],
+        {"cohort_month": [jan, jan, feb], "month_number": [0, 1, 0],
          "retention_rate": [1.0, 0.4, 1.0]}
     )  # fmt: skip
     matrix = cohort_matrix(rates)
@@ -71,6 +72,34 @@ def test_cohort_matrix_with_rates_and_unrecognised_columns():
     odd = cohort_matrix(pd.DataFrame({"a": [1], "b": [2]}))
     assert odd["available"] is False and "not recognised" in odd["note"]
     assert cohort_matrix(None)["note"].endswith("not available in this warehouse")
+
+
+def test_cohort_matrix_of_the_funnel_marts_shape():
+    """The shape of the users mart: week and month grains, active users over cohort size,
+    and a flag for the period still in progress."""
+    rows = []
+    for grain, starts in (("week", [dt.date(2026, 1, 5), dt.date(2026, 1, 12)]),
+                          ("month", [dt.date(2026, 1, 1)])):  # fmt: skip
+        for i, start in enumerate(starts):
+            for period in range(3 - i):
+                rows.append(
+                    {
+                        "cohort_grain": grain,
+                        "cohort_start": start,
+                        "period_number": period,
+                        "is_complete_period": period < 2 - i,
+                        "cohort_size": 200,
+                        "active_users": 200 if period == 0 else 50 - 10 * period,
+                        "retention_rate": 1.0 if period == 0 else (50 - 10 * period) / 200,
+                    }
+                )
+    matrix = cohort_matrix(pd.DataFrame(rows))
+    assert matrix["available"], matrix
+    assert matrix["cohorts"] == ["2026-01-05", "2026-01-12"]  # the week grain
+    assert matrix["periods"] == [0, 1, 2]
+    assert matrix["values"][0] == pytest.approx([1.0, 40 / 200, None])  # period 2 in progress
+    assert matrix["values"][1][1] is None  # in progress for the later cohort
+    assert "cohort_grain = week" in matrix["source"]
 
 
 def test_formatting():
