@@ -91,7 +91,17 @@ def aa_section(design: Design, aa: pd.DataFrame | None, options: AnalysisOptions
         if len(p_values) < 2:
             continue
         summary = aa_summary(p_values, alpha=options.alpha)
-        by_metric.append({"metric_name": metric.name, **to_jsonable(summary), "p_values": p_values})
+        salt_count = len({r["salt_index"] for r in records[metric.name]})
+        by_metric.append(
+            {
+                "metric_name": metric.name,
+                **to_jsonable(summary),
+                # one p-value per salt and treatment arm: aa_summary's "salts" counts p-values
+                "comparisons": summary.salts,
+                "salts": salt_count,
+                "p_values": p_values,
+            }
+        )
     if not by_metric:
         return {"available": False, "note": "fewer than two usable A/A salts"}
     headline = next((m for m in by_metric if m["metric_name"] == design.primary.name), by_metric[0])

@@ -121,20 +121,39 @@ def _pct(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:+.{digits}%}"
 
 
-def headline(decision: Decision, row: MetricRow, is_simulated: bool, alpha: float) -> str:
+def _difference(value: float, row: MetricRow) -> str:
+    """Absolute differences: percentage points for rates, plain numbers otherwise."""
+    if row.metric.metric_type == "binomial":
+        return f"{100 * value:+.2f} pp"
+    return f"{value:+.4g}"
+
+
+def headline(
+    decision: Decision, row: MetricRow, is_simulated: bool, alpha: float, correction: str
+) -> str:
     """One plain-language sentence for the top of the report."""
     effect = row.effect
     metric = row.metric.name
-    if effect is not None and effect.relative_effect is not None:
+    if effect is not None:
+        # the absolute CI goes with the p-value (the delta-method relative CI can differ at the
+        # margin); the relative effect is the intuitive number; p is the one decided on
         level = f"{1 - alpha:.0%}"
+        relative = "" if effect.relative_effect is None else f"{_pct(effect.relative_effect)}, "
+        p = effect.p_value if row.p_value_adjusted is None else row.p_value_adjusted
+        adjusted = (
+            f" {'Holm' if correction == 'holm' else 'BH'}-adjusted over {row.family_size} arms"
+            if row.family_size > 1
+            else ""
+        )
         lift = (
-            f"{metric} {_pct(effect.relative_effect)} ({level} CI "
-            f"{_pct(effect.relative_ci_lower)} to {_pct(effect.relative_ci_upper)})"
+            f"{metric} {relative}{_difference(effect.absolute_effect, row)} ({level} CI "
+            f"{_difference(effect.absolute_ci_lower, row)} to "
+            f"{_difference(effect.absolute_ci_upper, row)}; p = {p:.2g}{adjusted})"
         )
     else:
-        lift = f"{metric} (no relative effect)"
+        lift = f"{metric} (not estimable)"
     variant = row.variant
-    outcome = decision.decision
+    why = decision.reasons[-1] if decision.reasons else ""
     extra = decision.extra_days_needed
     more = f"{extra}" if extra is not None else "an unknown number of"
     if is_simulated:
@@ -148,7 +167,7 @@ def headline(decision: Decision, row: MetricRow, is_simulated: bool, alpha: floa
                 f"GO, but plan a longer real test: {variant!r} needs "
                 f"{more} more days than simulated to be powered. In the simulation {lift}."
             ),
-            "stop": f"NO-GO: the simulation does not justify a real test of {variant!r}; {lift}.",
+            "stop": f"NO-GO for a real test of {variant!r} ({why}). In the simulation {lift}.",
             "invalid": "NO-GO: the simulation itself is broken (see the health checks).",
         }
     else:
@@ -160,10 +179,10 @@ def headline(decision: Decision, row: MetricRow, is_simulated: bool, alpha: floa
             "keep running": (
                 f"Keep running: {variant!r} needs {more} more days to be conclusive; so far {lift}."
             ),
-            "stop": f"Stop the test and keep {row.control!r}: {lift}.",
+            "stop": f"Stop and keep {row.control!r} ({why}): {lift}.",
             "invalid": "No decision: the experiment is invalid (see the health checks).",
         }
-    return texts[outcome]
+    return texts[decision.decision]
 
 
 def decision_section(
@@ -202,7 +221,7 @@ def decision_section(
         "reasons": [*decision.reasons, *warnings],
         "variant": row.variant,
         "control": row.control,
-        "headline": headline(decision, row, is_simulated, options.alpha),
+        "headline": headline(decision, row, is_simulated, options.alpha, options.correction),
         "extra_days_needed": decision.extra_days_needed,
         "segments_to_ship": list(decision.segments_to_ship),
         "is_simulated": is_simulated,

@@ -48,7 +48,8 @@ def _overall(experiment: dict[str, Any]) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------------------- funnel
 def funnel_chart(experiment: dict[str, Any]) -> str | None:
-    """Conversion rate of each binomial funnel step, per variant (steps by control rate)."""
+    """Share of exposed users reaching each binomial funnel step, per variant: the exposure
+    (100%) first, then the steps by decreasing control rate."""
     steps: dict[str, dict[str, float]] = {}
     for row in _overall(experiment):
         if row["metric_type"] != "binomial" or not row["higher_is_better"] or not row["estimable"]:
@@ -59,9 +60,12 @@ def funnel_chart(experiment: dict[str, Any]) -> str | None:
     if not steps:
         return None
     control = experiment["control"]
-    order = sorted(steps, key=lambda s: -steps[s][control])
     variants = [v["variant"] for v in experiment["variants"]]
-    fig, ax = plt.subplots(figsize=(8.5, 0.9 + 0.75 * len(order) * max(1, len(variants) / 2)))
+    exposure = (experiment.get("design") or {}).get("exposure_event")
+    first = f"exposed ({exposure})" if exposure else "exposed"
+    order = [first, *sorted(steps, key=lambda s: -steps[s][control])]
+    steps[first] = dict.fromkeys(variants, 1.0)
+    fig, ax = plt.subplots(figsize=(8.5, 1.2 + 0.34 * len(order) * len(variants)))
     height = 0.8 / len(variants)
     for i, variant in enumerate(variants):
         y = np.arange(len(order)) + i * height
@@ -79,9 +83,14 @@ def funnel_chart(experiment: dict[str, Any]) -> str | None:
     ax.set_yticks(np.arange(len(order)) + height * (len(variants) - 1) / 2, order)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlim(0, max(max(s.values()) for s in steps.values()) * 1.18)
+    ax.set_xlim(0, 1.12)
     ax.set_xlabel("share of exposed users who reached the step")
-    ax.legend(loc="lower right", frameon=False)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22 if len(order) > 2 else -0.35),
+        ncol=len(variants),
+        frameon=False,
+    )
     return to_data_uri(fig)
 
 
@@ -248,7 +257,7 @@ def aa_chart(aa: dict[str, Any]) -> str | None:
     expected = len(aa["p_values"]) / 10
     ax.axhline(expected, color=INK, lw=1, ls="--", label="expected if uniform")
     ax.set_xlabel("A/A p-value")
-    ax.set_title(f"A/A p-values over {aa['salts']} salts", fontsize=10)
+    ax.set_title(f"A/A p-values ({aa['comparisons']} tests, {aa['salts']} salts)", fontsize=10)
     ax.legend(frameon=False, fontsize=8)
     return to_data_uri(fig)
 

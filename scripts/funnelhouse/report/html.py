@@ -189,11 +189,15 @@ def _health(experiment: dict[str, Any], alpha: float) -> str:
         if k not in shown and v is not None and not isinstance(v, dict | list | bool)
     ]
     if extra:
-        parts.append(f"<p class='muted'>From the health mart: {' · '.join(extra)}.</p>")
+        parts.append(
+            "<details><summary>Every number of the health mart</summary>"
+            f"<p class='muted'>{' · '.join(extra)}</p></details>"
+        )
     if aa.get("available"):
         verdict = aa["verdict"]
         aa_text = (
-            f"<p>A/A check ({e(aa['metric_name'])}, {aa['salts']} re-randomised salts): "
+            f"<p>A/A check ({e(aa['metric_name'])}, {aa['salts']} re-randomised salts, "
+            f"{aa['comparisons']} tests): "
             f"{fmt.pct(aa['share_significant'], 1)} significant at p &lt; {alpha:g} "
             f"(expected {fmt.pct(alpha, 0)}; binomial test "
             f"{fmt.p_equals(aa['binomial_p_value'])}), "
@@ -432,6 +436,17 @@ def _thompson(experiment: dict[str, Any]) -> str:
     )
 
 
+def _when(value: Any) -> str:
+    """An ISO timestamp to the minute ('2026-01-11 00:00'), or a dash."""
+    return fmt.DASH if value is None else e(str(value).replace("T", " ")[:16])
+
+
+def _segment_label(segment: str | None) -> str:
+    if segment is None:
+        return "segment unknown"
+    return "all users" if segment == "all=all" else segment
+
+
 def _simulation_note(simulation: dict[str, Any]) -> str:
     """Injected uplift per arm and whether the measured CI covers it."""
     parts = []
@@ -442,7 +457,7 @@ def _simulation_note(simulation: dict[str, Any]) -> str:
         verdict = "" if inside is None else f": inside the measured CI {'yes' if inside else 'NO'}"
         parts.append(
             f"{e(check['variant'])} {fmt.pct(check['injected_uplift'], 1, True)} on "
-            f"{e(check['metric_name'])} ({e(check['segment'] or 'segment unknown')}){verdict}"
+            f"{e(check['metric_name'])} ({e(_segment_label(check['segment']))}){verdict}"
         )
     if not parts:
         return ""
@@ -476,7 +491,7 @@ def experiment_section(experiment: dict[str, Any], alpha: float) -> str:
 <section class="experiment" id="{e(eid)}">
   <h2>{e(eid)}</h2>
   <div class="muted">{e(experiment.get("description"))} · window
-  {e(design.get("window_start_at"))} to {e(design.get("window_end_at"))} ·
+  {_when(design.get("window_start_at"))} to {_when(design.get("window_end_at"))} ·
   {fmt.num(experiment["days_observed"], 0)} days observed</div>
   <div class="banner {"sim" if sim else "real"}">{e(experiment["framing"])}</div>
   {sim_note}

@@ -42,7 +42,8 @@ def experiment_summary(experiment: dict[str, Any], alpha: float) -> list[str]:
 
     srm, multi, aa = experiment["srm"], experiment["multi_variant"], experiment["aa"]
     aa_text = (
-        f"A/A {fmt.pct(aa['share_significant'])} of {aa['salts']} salts at p<{alpha:g}, "
+        f"A/A {fmt.pct(aa['share_significant'])} of {aa['comparisons']} tests "
+        f"({aa['salts']} salts) at p<{alpha:g}, "
         f"KS {fmt.p_equals(aa['ks_p_value'])} ({aa['verdict']})"
         if aa.get("available")
         else f"A/A unavailable ({aa.get('note')})"

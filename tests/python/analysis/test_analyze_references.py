@@ -268,6 +268,8 @@ def test_aa_summary_matches_resplits_of_the_raw_users(synthetic, experiments):
     assert aa["ks_p_value"] == pytest.approx(stats.kstest(p_values, "uniform").pvalue, rel=1e-6)
     binomial = stats.binomtest(significant, len(p_values), ALPHA).pvalue
     assert aa["binomial_p_value"] == pytest.approx(binomial, rel=1e-6)
+    three = experiments["three_arms"]["aa"]  # one test per salt and treatment arm
+    assert (three["salts"], three["comparisons"]) == (20, 40)
 
 
 def test_heterogeneity_matches_statsmodels_combine_effects(experiments):
