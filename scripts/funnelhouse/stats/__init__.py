@@ -31,7 +31,14 @@ from funnelhouse.stats.multiple_testing import (
     holm_adjust,
 )
 from funnelhouse.stats.power import PowerResult, power_analysis
-from funnelhouse.stats.roi import Interval, RoiInputs, RoiResult, roi_analysis
+from funnelhouse.stats.roi import (
+    Interval,
+    RoiInputs,
+    RoiResult,
+    lift_draws,
+    roi_analysis,
+    users_per_month,
+)
 from funnelhouse.stats.sequential import SequentialLook, SequentialResult, sequential_test
 from funnelhouse.stats.serialize import to_jsonable
 from funnelhouse.stats.srm import SrmResult, srm_test
@@ -68,10 +75,12 @@ __all__ = [
     "heterogeneity_of_effects",
     "heterogeneity_test",
     "holm_adjust",
+    "lift_draws",
     "power_analysis",
     "roi_analysis",
     "sequential_test",
     "srm_test",
     "thompson_weights",
     "to_jsonable",
+    "users_per_month",
 ]

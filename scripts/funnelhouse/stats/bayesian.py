@@ -4,7 +4,10 @@
   The effect is the ABSOLUTE difference of conversion rates p_variant - p_control.
   P(variant > control) uses Evan Miller's exact closed form; expected losses use the identity
   E[max(p_a - p_b, 0)] = E[p_a] P(A+ > B) - E[p_b] P(A > B+) with A+ ~ Beta(a+1, b); the
-  credible interval comes from seeded Monte Carlo draws.
+  credible interval comes from seeded Monte Carlo draws. The exact sum costs O(conversions), so
+  above ``EXACT_MAX_SUCCESSES`` conversions in the smaller arm the difference of the two Betas is
+  approximated by a normal with the Beta means and variances (skewness < 0.01 there), which
+  keeps the cost independent of the sample size.
 * mean / ratio: GrowthBook-style normal approximation on the RELATIVE effect
   (variant/control - 1) with a flat prior: effect ~ N(relative estimate, relative se^2), using
   the frequentist delta-method estimate (CUPED-adjusted when applicable).
@@ -28,6 +31,7 @@ from funnelhouse.stats.sufficient import SufficientStats, check_metric_type
 
 PRIOR_ALPHA = 1.0
 PRIOR_BETA = 1.0
+EXACT_MAX_SUCCESSES = 50_000
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,19 @@ def normal_expected_positive_part(mean: float, sd: float) -> float:
     return float(mean * sps.norm.cdf(z) + sd * sps.norm.pdf(z))
 
 
+def beta_mean_variance(a: float, b: float) -> tuple[float, float]:
+    """Mean a/(a+b) and variance ab/((a+b)^2 (a+b+1)) of Beta(a, b)."""
+    total = a + b
+    return a / total, a * b / (total * total * (total + 1.0))
+
+
+def normal_beta_difference(a_x: float, b_x: float, a_y: float, b_y: float) -> tuple[float, float]:
+    """Mean and sd of X - Y for independent Betas (moment-matched normal approximation)."""
+    mean_x, var_x = beta_mean_variance(a_x, b_x)
+    mean_y, var_y = beta_mean_variance(a_y, b_y)
+    return mean_x - mean_y, math.sqrt(var_x + var_y)
+
+
 def beta_binomial_effect(
     control: SufficientStats,
     variant: SufficientStats,
@@ -116,6 +133,7 @@ def beta_binomial_effect(
     alpha: float = 0.05,
     n_draws: int = 200_000,
     seed: int = 0,
+    exact_max_successes: int = EXACT_MAX_SUCCESSES,
 ) -> BayesianResult:
     """Beta-Binomial posterior comparison on the absolute difference of conversion rates."""
     a_c, b_c = beta_posterior(round(control.metric_sum), control.n)
@@ -123,17 +141,28 @@ def beta_binomial_effect(
     rng = np.random.default_rng(seed)
     diff = rng.beta(a_v, b_v, n_draws) - rng.beta(a_c, b_c, n_draws)
     lower, upper = np.quantile(diff, [alpha / 2.0, 1.0 - alpha / 2.0])
+    if min(a_c, a_v) <= exact_max_successes:
+        method = "beta-binomial, Beta(1,1) prior, exact chance to beat and risk"
+        chance = prob_beta_exceeds(a_v, b_v, a_c, b_c)
+        risk_control = beta_expected_shortfall(a_v, b_v, a_c, b_c)
+        risk_variant = beta_expected_shortfall(a_c, b_c, a_v, b_v)
+    else:
+        method = "beta-binomial, Beta(1,1) prior, normal approximation of the Beta difference"
+        mean, sd = normal_beta_difference(a_v, b_v, a_c, b_c)
+        chance = normal_chance_to_beat(mean, sd)
+        risk_control = normal_expected_positive_part(mean, sd)
+        risk_variant = normal_expected_positive_part(-mean, sd)
     return BayesianResult(
         metric_type="binomial",
-        method="beta-binomial, Beta(1,1) prior, exact chance to beat and risk",
+        method=method,
         effect_scale="absolute",
         effect_mean=a_v / (a_v + b_v) - a_c / (a_c + b_c),
         credible_level=1.0 - alpha,
         effect_ci_lower=float(lower),
         effect_ci_upper=float(upper),
-        chance_to_beat_control=prob_beta_exceeds(a_v, b_v, a_c, b_c),
-        risk_control=beta_expected_shortfall(a_v, b_v, a_c, b_c),
-        risk_variant=beta_expected_shortfall(a_c, b_c, a_v, b_v),
+        chance_to_beat_control=chance,
+        risk_control=risk_control,
+        risk_variant=risk_variant,
     )
 
 

@@ -29,6 +29,20 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 LiftMetric = Literal["conversion_rate", "revenue_per_user"]
+DAYS_PER_MONTH = 365.25 / 12.0
+
+
+def users_per_month(users: float, days: float, coverage: float = 1.0) -> float:
+    """Monthly traffic from an experiment: users / days * (365.25 / 12) / coverage.
+
+    ``coverage`` is the share of eligible traffic the experiment enrolled (1 = everyone), so
+    dividing by it scales the enrolled users back up to the full eligible traffic.
+    """
+    if days <= 0:
+        raise ValueError("days must be > 0")
+    if not 0 < coverage <= 1:
+        raise ValueError("coverage must be in (0, 1]")
+    return users / days * DAYS_PER_MONTH / coverage
 
 
 @dataclass(frozen=True)
@@ -148,11 +162,16 @@ def _interval(point: ArrayLike, draws: np.ndarray, alpha: float) -> Interval:
     )
 
 
+def lift_draws(inputs: RoiInputs, n_draws: int = 50_000, seed: int = 0) -> np.ndarray:
+    """The seeded N(lift, lift_se^2) draws behind ``roi_analysis`` (same seed, same draws)."""
+    return np.random.default_rng(seed).normal(inputs.lift, inputs.lift_se, n_draws)
+
+
 def roi_analysis(
     inputs: RoiInputs, *, alpha: float = 0.05, n_draws: int = 50_000, seed: int = 0
 ) -> RoiResult:
     """Monte Carlo ROI summary (see module docstring)."""
-    lifts = np.random.default_rng(seed).normal(inputs.lift, inputs.lift_se, n_draws)
+    lifts = lift_draws(inputs, n_draws, seed)
     cost = total_cost(inputs)
 
     def summarise(func: Callable[[RoiInputs, ArrayLike], np.ndarray]) -> Interval:

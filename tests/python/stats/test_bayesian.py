@@ -117,3 +117,29 @@ def test_thompson_weights_normal_match_integration(rng):
     assert np.allclose(result.weights, prob_best_by_integration(dists), atol=0.006)
     lower_is_better = thompson_weights(arms, "mean", n_draws=200_000, higher_is_better=False)
     assert np.argmax(lower_is_better.weights) == 3
+
+
+def test_large_counts_use_normal_approximation_close_to_exact_and_monte_carlo(rng):
+    # 60k vs 61k conversions: above the exact-sum threshold, so the normal approximation runs.
+    control = SufficientStats(users=2_000_000, metric_sum=60_000, metric_sum_squares=60_000)
+    variant = SufficientStats(users=2_000_000, metric_sum=60_500, metric_sum_squares=60_500)
+    result = bayesian_effect(control, variant, "binomial", n_draws=20_000, seed=3)
+    assert "normal approximation" in result.method
+    a_c, b_c, a_v, b_v = 60_001, 1_940_001, 60_501, 1_939_501
+    # the exact closed forms (validated above against integration) as the reference
+    assert result.chance_to_beat_control == pytest.approx(
+        prob_beta_exceeds(a_v, b_v, a_c, b_c), abs=2e-3
+    )
+    exact_risk_variant = beta_expected_shortfall(a_c, b_c, a_v, b_v)
+    exact_risk_control = beta_expected_shortfall(a_v, b_v, a_c, b_c)
+    assert result.risk_variant == pytest.approx(exact_risk_variant, rel=0.02)
+    assert result.risk_control == pytest.approx(exact_risk_control, rel=0.01)
+    # and an independent Monte Carlo check of the chance to beat
+    draws = rng.beta(a_v, b_v, 400_000) > rng.beta(a_c, b_c, 400_000)
+    assert result.chance_to_beat_control == pytest.approx(draws.mean(), abs=4e-3)
+
+
+def test_small_counts_keep_the_exact_method():
+    control = SufficientStats(users=4000, metric_sum=200, metric_sum_squares=200)
+    variant = SufficientStats(users=4100, metric_sum=236, metric_sum_squares=236)
+    assert "exact" in bayesian_effect(control, variant, "binomial", n_draws=1000).method

@@ -106,3 +106,27 @@ def test_invalid_inputs():
         RoiInputs(**{**BASE, "lift_se": -1.0})
     with pytest.raises(ValueError):
         RoiInputs(**{**BASE, "lift_metric": "orders"})
+
+
+def test_users_per_month_scales_days_and_coverage():
+    from funnelhouse.stats.roi import users_per_month
+
+    # 1,000 users a day is 365,250 a year, i.e. 30,437.5 a month; 25% coverage -> 4x traffic.
+    assert users_per_month(35_000, 35) == pytest.approx(1000 * 365.25 / 12)
+    assert users_per_month(35_000, 35, coverage=0.25) == pytest.approx(4000 * 365.25 / 12)
+    with pytest.raises(ValueError, match="days"):
+        users_per_month(10, 0)
+    with pytest.raises(ValueError, match="coverage"):
+        users_per_month(10, 1, coverage=0)
+
+
+def test_lift_draws_are_the_draws_behind_the_probability():
+    from funnelhouse.stats.roi import lift_draws
+
+    inputs = RoiInputs(**BASE)
+    result = roi_analysis(inputs, n_draws=5_000, seed=11)
+    lifts = lift_draws(inputs, n_draws=5_000, seed=11)
+    # P(ROI > 0) recomputed from the draws with the closed form of the test's `analytic`
+    expected = np.mean([analytic(inputs, lift)["net"] > 0 for lift in lifts])
+    assert result.probability_roi_positive == pytest.approx(expected, abs=1e-12)
+    assert lifts.mean() == pytest.approx(BASE["lift"], abs=4 * BASE["lift_se"] / np.sqrt(5_000))
