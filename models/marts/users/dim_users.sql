@@ -57,12 +57,13 @@ retention as (
             bool_or(
                 active_days.activity_date
                 = cast({{ dbt.dateadd('day', day, 'activity.first_seen_date') }} as date)
-            ) as active_on_day_{{ day }}{{ "," if not loop.last }}
+            ) as active_on_day_{{ day }},
         {% endfor %}
+        activity.first_seen_date
     from activity
     inner join active_days
         on activity.user_id = active_days.user_id
-    group by activity.user_id
+    group by activity.user_id, activity.first_seen_date
 ),
 
 final as (
@@ -85,18 +86,18 @@ final as (
         cast(activity.lifetime_active_days as integer) as lifetime_active_days,
         cast(lifetime.lifetime_orders as integer) as lifetime_orders,
         cast(lifetime.lifetime_revenue as decimal(18, 2)) as lifetime_revenue,
-        cast(
-            {{ dbt.datediff('activity.first_seen_date', 'date_range.last_event_date', 'day') }}
-            as integer
-        ) as days_observed,
         {% for day in retention_days %}
             case
                 when
                     cast({{ dbt.dateadd('day', day, 'activity.first_seen_date') }} as date)
                     <= date_range.last_event_date
                     then retention.active_on_day_{{ day }}
-            end as retained_d{{ day }}{{ "," if not loop.last }}
+            end as retained_d{{ day }},
         {% endfor %}
+        cast(
+            {{ dbt.datediff('activity.first_seen_date', 'date_range.last_event_date', 'day') }}
+            as integer
+        ) as days_observed
     from first_sessions
     inner join activity
         on first_sessions.user_id = activity.user_id
