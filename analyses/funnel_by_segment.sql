@@ -1,6 +1,12 @@
 -- The default funnel (var default_funnel) by segment over the whole data: for everybody and
 -- per device, channel and user type, the sessions reaching each step in order and the
 -- step-to-step and overall conversion, recomputed from summed counts.
+{%- set segments = {
+    'overall': "'all'",
+    'device': 'device',
+    'channel': 'channel',
+    'user_type': 'user_type',
+} %}
 with
 
 funnel_daily as (
@@ -9,26 +15,19 @@ funnel_daily as (
 ),
 
 segment_steps as (
-    select
-        case
-            when grouping(device) = 0 then 'device'
-            when grouping(channel) = 0 then 'channel'
-            when grouping(user_type) = 0 then 'user_type'
-            else 'overall'
-        end as segment_type,
-        coalesce(device, channel, user_type, 'all') as segment_value,
-        step_number,
-        any_value(step_name) as step_name,
-        sum(sessions) as sessions,
-        sum(entries) as entries,
-        sum(previous_step_entries) as previous_step_entries
-    from funnel_daily
-    group by grouping sets (
-        (step_number),
-        (device, step_number),
-        (channel, step_number),
-        (user_type, step_number)
-    )
+    {% for segment_type, segment_value in segments.items() %}
+        select
+            '{{ segment_type }}' as segment_type,
+            {{ segment_value }} as segment_value,
+            step_number,
+            any_value(step_name) as step_name,
+            sum(sessions) as sessions,
+            sum(entries) as entries,
+            sum(previous_step_entries) as previous_step_entries
+        from funnel_daily
+        group by segment_value, step_number
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 final as (
@@ -53,4 +52,4 @@ final as (
 )
 
 select * from final
-order by segment_type, segment_value, step_number
+order by segment_type asc, segment_value asc, step_number asc

@@ -35,4 +35,4 @@ final as (
 )
 
 select * from final
-order by step_rank, segment_type = 'overall' desc, excess_drop_offs desc
+order by step_rank asc, segment_type = 'overall' desc, excess_drop_offs desc

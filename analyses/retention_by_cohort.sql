@@ -10,7 +10,7 @@ users as (
 final as (
     select
         acquisition_week,
-        count(*) as users,
+        count(*) as user_count,
         {% for day in retention_days %}
             count(retained_d{{ day }}) as eligible_d{{ day }},
             round(avg(cast(retained_d{{ day }} as integer)), 4) as retention_d{{ day }},

@@ -11,24 +11,24 @@ sessions as (
 ),
 
 by_acquisition as (
-    select
-        case
-            when grouping(first_device) = 0 then 'first_device'
-            else 'first_channel'
-        end as segment_type,
-        coalesce(first_device, first_channel) as segment_value,
-        count(*) as users,
-        count(*) filter (where has_purchased) as purchasers,
-        sum(lifetime_revenue) as revenue
-    from users
-    group by grouping sets ((first_device), (first_channel))
+    {% for column in ['first_device', 'first_channel'] %}
+        select
+            '{{ column }}' as segment_type,
+            {{ column }} as segment_value,
+            count(*) as user_count,
+            count(*) filter (where has_purchased) as purchasers,
+            sum(lifetime_revenue) as revenue
+        from users
+        group by {{ column }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 by_user_type as (
     select
         'user_type' as segment_type,
         user_type as segment_value,
-        count(distinct user_id) as users,
+        count(distinct user_id) as user_count,
         count(distinct user_id) filter (where purchased) as purchasers,
         sum(revenue) as revenue
     from sessions
@@ -45,14 +45,14 @@ final as (
     select
         segment_type,
         segment_value,
-        users,
+        user_count,
         purchasers,
         revenue,
-        round(purchasers / users, 4) as purchaser_share,
-        round(revenue / users, 2) as revenue_per_user,
+        round(purchasers / user_count, 4) as purchaser_share,
+        round(revenue / user_count, 2) as revenue_per_user,
         round(revenue / nullif(purchasers, 0), 2) as revenue_per_purchaser
     from segments
 )
 
 select * from final
-order by segment_type, revenue_per_user desc
+order by segment_type asc, revenue_per_user desc

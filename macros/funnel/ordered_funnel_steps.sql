@@ -12,7 +12,9 @@
 
     Returns one row per partition × funnel × step reached: the partition columns,
     funnel_name, step_number, event_position and reached_at of the event that reached the step,
-    and seconds_from_previous_step (null for step 1). Unreached steps have no row. -#}
+    seconds_from_previous_step (null for step 1) and steps_reached_at, the reached_at of steps
+    1..k in order (carried along so the furthest row holds the whole path without an ordered
+    list aggregate). Unreached steps have no row. -#}
 {% macro ordered_funnel_steps(candidates, partition_by) -%}
     with recursive reached as (
         select
@@ -23,7 +25,8 @@
             step_number,
             min(event_position) as event_position,
             arg_min(event_at, event_position) as reached_at,
-            cast(null as double) as seconds_from_previous_step
+            cast(null as double) as seconds_from_previous_step,
+            [arg_min(event_at, event_position)] as steps_reached_at
         from {{ candidates }}
         where step_number = 1
         group by
@@ -48,7 +51,11 @@
                     'any_value(previous_step.reached_at)',
                     'arg_min(candidates.event_at, candidates.event_position)'
                 ) }} / 1e6 as double
-            ) as seconds_from_previous_step
+            ) as seconds_from_previous_step,
+            list_append(
+                any_value(previous_step.steps_reached_at),
+                arg_min(candidates.event_at, candidates.event_position)
+            ) as steps_reached_at
         from reached as previous_step
         inner join {{ candidates }} as candidates
             on

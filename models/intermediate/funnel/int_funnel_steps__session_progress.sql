@@ -36,7 +36,8 @@ final as (
         funnel_steps.event_type,
         reached_steps.reached_at,
         cast(reached_steps.event_position as integer) as event_number_in_session,
-        reached_steps.seconds_from_previous_step
+        reached_steps.seconds_from_previous_step,
+        reached_steps.steps_reached_at
     from reached_steps
     inner join funnel_steps
         on

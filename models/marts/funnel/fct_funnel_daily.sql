@@ -1,7 +1,8 @@
 {#- Session funnel per day × device × channel × user type × funnel × step (long: one row per
     step, so any number of steps fits). Every step of every funnel has a row for every
-    segment-day with sessions, with zeros where no session reached it. Counts add up across
-    rows; rates and medians do not (recompute rates from summed counts). -#}
+    segment-day with sessions, with zeros where no session reached it. For one funnel step,
+    counts add up across days and segments; rates and medians do not (recompute rates from
+    summed counts). -#}
 with
 
 sessions as (
