@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from warehouse_helpers import SMALL_DATASET_ARGS, generate_events, run_dbt
 
@@ -13,8 +15,9 @@ from warehouse_helpers import SMALL_DATASET_ARGS, generate_events, run_dbt
 def test_warehouse(tmp_path_factory) -> tuple[Path, Path]:
     """(events file, DuckDB file) of the small test warehouse.
 
-    `make test` builds it before pytest and passes FUNNELHOUSE_TEST_DB / FUNNELHOUSE_TEST_EVENTS;
-    without them (plain `pytest`), it is generated and built here once per session.
+    `make test` builds it before pytest and passes FUNNELHOUSE_TEST_DB / FUNNELHOUSE_TEST_EVENTS
+    (a missing file is then a failure); without them (a bare `pytest`), it is generated and
+    built here once per session.
     """
     database = os.environ.get("FUNNELHOUSE_TEST_DB")
     events = os.environ.get("FUNNELHOUSE_TEST_EVENTS")
@@ -38,3 +41,15 @@ def test_db(test_warehouse) -> Path:
 @pytest.fixture(scope="session")
 def test_events(test_warehouse) -> Path:
     return test_warehouse[0]
+
+
+@pytest.fixture(scope="session")
+def warehouse_path(test_db: Path) -> Path:
+    return test_db
+
+
+@pytest.fixture(scope="session")
+def warehouse(warehouse_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect(str(warehouse_path), read_only=True)
+    yield connection
+    connection.close()
