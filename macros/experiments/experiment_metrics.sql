@@ -102,9 +102,7 @@
 {#- One base aggregate over the events where `condition` holds, 0 when there are none. -#}
 {% macro experiment_base_aggregate(name, condition) -%}
     {%- set agg = experiment_base_aggregates()[name] -%}
-    coalesce({{ agg.function }}({{ agg.argument }}) filter (
-        where event_type = '{{ agg.event_type }}' and {{ condition }}
-    ), 0)
+    coalesce({{ agg.function }}({{ agg.argument }}) filter (where event_type = '{{ agg.event_type }}' and {{ condition }}), 0)
 {%- endmacro %}
 
 

@@ -86,8 +86,9 @@ with_probability as (
             when not (users.is_simulation_experiment and users.is_in_uplift_segment)
                 then null
             when users.variant_uplift > 0
-                then users.variant_uplift * segment_baselines.baseline_purchase_rate
-                / nullif(1.0 - segment_baselines.baseline_purchase_rate, 0)
+                then
+                    users.variant_uplift * segment_baselines.baseline_purchase_rate
+                    / nullif(1.0 - segment_baselines.baseline_purchase_rate, 0)
             when users.variant_uplift < 0 then -users.variant_uplift
         end as simulation_probability,
         {{ hash_uniform("users.salt || ':simulate:' || users.user_id") }} as simulation_uniform
@@ -100,7 +101,9 @@ flipped as (
     select
         *,
         coalesce(
-            simulation_uniform < least(simulation_probability, 1.0)
+            simulation_probability is not null
+            -- least() ignores nulls in DuckDB, hence the explicit check above
+            and simulation_uniform < least(simulation_probability, 1.0)
             and (
                 (variant_uplift > 0 and observed_orders = 0)
                 or (variant_uplift < 0 and observed_orders > 0)
@@ -135,15 +138,15 @@ final as (
             when variant_uplift > 0 then round(coalesce(baseline_order_value, 0), 2)
             else 0
         end as revenue,
-        {%- for name in aggregates if name not in simulated %}
-        observed_{{ name }} as {{ name }},
-        {%- endfor %}
-        {%- for name in aggregates %}
-        observed_{{ name }},
-        {%- endfor %}
-        {%- for name in aggregates %}
-        pre_{{ name }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {% for name in aggregates if name not in simulated -%}
+            observed_{{ name }} as {{ name }},
+        {% endfor -%}
+        {% for name in aggregates -%}
+            observed_{{ name }},
+        {% endfor -%}
+        {% for name in aggregates -%}
+            pre_{{ name }}{% if not loop.last %},{% endif %}
+        {% endfor %}
     from flipped
 )
 

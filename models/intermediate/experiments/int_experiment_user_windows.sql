@@ -74,11 +74,12 @@ aggregated as (
     select
         experiment_id,
         user_id,
-        {%- for name in aggregates %}
-        {{ experiment_base_aggregate(name, 'is_conversion_window') }} as observed_{{ name }},
-        {{ experiment_base_aggregate(name, 'not is_conversion_window') }} as pre_{{ name }}
-        {{- ',' if not loop.last }}
-        {%- endfor %}
+        {% for name in aggregates -%}
+            {{ experiment_base_aggregate(name, 'is_conversion_window') }}
+                as observed_{{ name }},
+            {{ experiment_base_aggregate(name, 'not is_conversion_window') }}
+                as pre_{{ name }}{% if not loop.last %},{% endif %}
+        {% endfor %}
     from windowed_events
     group by experiment_id, user_id
 ),
@@ -90,11 +91,11 @@ final as (
         exposure_windows.exposed_at,
         exposure_windows.pre_window_start_at,
         exposure_windows.conversion_window_end_at,
-        {%- for name in aggregates %}
-        coalesce(aggregated.observed_{{ name }}, 0) as observed_{{ name }},
-        coalesce(aggregated.pre_{{ name }}, 0) as pre_{{ name }}
-        {{- ',' if not loop.last }}
-        {%- endfor %}
+        {% for name in aggregates -%}
+            coalesce(aggregated.observed_{{ name }}, 0) as observed_{{ name }},
+            coalesce(aggregated.pre_{{ name }}, 0)
+                as pre_{{ name }}{% if not loop.last %},{% endif %}
+        {% endfor %}
     from exposure_windows
     left join aggregated
         on

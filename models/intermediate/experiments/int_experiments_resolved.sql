@@ -90,10 +90,8 @@ windows as (
         case
             when configured_end_at is not null then configured_end_at
             when relative_end_at > window_start_at then relative_end_at
-            else {{ dbt.dateadd(
-                'microsecond',
-                microseconds_between('window_start_at', 'data_end_at') ~ ' // 2',
-                'window_start_at'
+            else {{ add_microseconds(
+                'window_start_at', microseconds_between('window_start_at', 'data_end_at') ~ ' // 2'
             ) }}
         end as window_end_at
     from with_data

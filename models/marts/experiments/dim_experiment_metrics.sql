@@ -9,13 +9,15 @@ experiment_metrics as (
 ),
 
 metric_catalogue as (
-    {%- for name, metric in metrics.items() %}
-    select
-        '{{ name }}' as metric_name,
-        '{{ metric.description | replace("'", "''") }}' as metric_description,
-        {{ 'false' if metric.type == 'ratio' else 'true' }} as has_covariate
-    {{- '\n    union all' if not loop.last }}
-    {%- endfor %}
+    {% for name, metric in metrics.items() -%}
+        select
+            '{{ name }}' as metric_name,
+            '{{ metric.description | replace("'", "''") }}' as metric_description,
+            {{ 'false' if metric.type == 'ratio' else 'true' }} as has_covariate
+        {% if not loop.last -%}
+            union all
+        {% endif -%}
+    {% endfor %}
 ),
 
 final as (

@@ -16,32 +16,33 @@ experiment_metrics as (
 ),
 
 long_format as (
-    {%- for name, metric in metrics.items() %}
-    select
-        experiment_id,
-        user_id,
-        variant,
-        '{{ name }}' as metric_name,
-        '{{ metric.type }}' as metric_type,
-        {{ experiment_metric_numerator(name, '') }} as metric_value,
-        {{ experiment_metric_denominator(name, '') }} as denominator_value,
-        {% if metric.type == 'ratio' -%}
-        cast(null as double) as covariate_value,
-        {%- else -%}
-        {{ experiment_metric_numerator(name, 'pre_') }} as covariate_value,
-        {%- endif %}
-        {{ experiment_metric_numerator(name, 'observed_') }} as observed_metric_value,
-        {{ experiment_metric_denominator(name, 'observed_') }} as observed_denominator_value,
-        {{ 'is_simulated_outcome' if experiment_metric_uses_simulated_inputs(name) else 'false' }}
-            as is_simulated_outcome,
-        exposed_at,
-        exposure_date,
-        user_type,
-        device,
-        channel
-    from outcomes
-    {{- '\n    union all' if not loop.last }}
-    {%- endfor %}
+    {% for name, metric in metrics.items() -%}
+        {%- set covariate = 'cast(null as double)' if metric.type == 'ratio'
+            else experiment_metric_numerator(name, 'pre_') -%}
+        {%- set simulated = 'is_simulated_outcome'
+            if experiment_metric_uses_simulated_inputs(name) else 'false' -%}
+        select
+            experiment_id,
+            user_id,
+            variant,
+            '{{ name }}' as metric_name,
+            '{{ metric.type }}' as metric_type,
+            {{ experiment_metric_numerator(name, '') }} as metric_value,
+            {{ experiment_metric_denominator(name, '') }} as denominator_value,
+            {{ covariate }} as covariate_value,
+            {{ experiment_metric_numerator(name, 'observed_') }} as observed_metric_value,
+            {{ experiment_metric_denominator(name, 'observed_') }} as observed_denominator_value,
+            {{ simulated }} as is_simulated_outcome,
+            exposed_at,
+            exposure_date,
+            user_type,
+            device,
+            channel
+        from outcomes
+        {% if not loop.last -%}
+            union all
+        {% endif -%}
+    {% endfor %}
 ),
 
 final as (

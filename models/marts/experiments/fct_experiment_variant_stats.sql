@@ -20,9 +20,9 @@ overall as (
         metric_name,
         segment_name,
         segment_value,
-        {%- for column in columns %}
-        sum({{ column }}) as {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {% for column in columns -%}
+            sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
     from by_exposure_date
     group by experiment_id, variant, metric_name, segment_name, segment_value
 ),

@@ -77,10 +77,10 @@ final as (
         segment_value,
         metric_type,
         look_date,
-        {%- for column in columns %}
-        {{ 'cast(' if column == 'users' }}sum({{ column }}) over cumulative
-        {{- ' as bigint)' if column == 'users' }} as {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        cast(sum(users) over cumulative as bigint) as users,  -- noqa: RF04
+        {% for column in columns if column != 'users' -%}
+            sum({{ column }}) over cumulative as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
     from daily
     window cumulative as (
         partition by experiment_id, variant, metric_name, segment_name, segment_value

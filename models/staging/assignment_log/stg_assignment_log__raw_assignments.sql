@@ -18,40 +18,36 @@
     {%- endfor -%}
 {%- endif %}
 
+{%- set row_number_expression = 'row_number() over ()' if is_csv_path(path)
+    else 'file_row_number + 1' -%}
+{%- set assigned_at_expression = 'assigned_at' if 'assigned_at' in file_columns
+    else 'cast(null as varchar)' -%}
+{%- if file_exists -%}
+    {%- set source_relation = read_events_file(path) -%}
+{%- else -%}
+    {#- No file: an empty relation with the same columns. -#}
+    {%- set source_relation = "(select cast(null as varchar) as filename, 0 as file_row_number, "
+        ~ "cast(null as varchar) as experiment_id, cast(null as varchar) as user_id, "
+        ~ "cast(null as varchar) as variant, cast(null as varchar) as assigned_at limit 0)" -%}
+    {%- set row_number_expression = 'file_row_number + 1' -%}
+    {%- set assigned_at_expression = 'assigned_at' -%}
+{%- endif %}
+
 with
 
-{% if file_exists -%}
 source_file as (
-    select * from {{ read_events_file(path) }}
+    select * from {{ source_relation }}
 ),
 
 final as (
     select
         filename as source_file,
-        {{ 'row_number() over ()' if is_csv_path(path) else 'file_row_number + 1' }}
-            as source_row_number,
+        {{ row_number_expression }} as source_row_number,
         experiment_id,
         user_id,
         variant,
-        {{ 'assigned_at' if 'assigned_at' in file_columns else 'cast(null as varchar)' }}
-            as assigned_at
+        {{ assigned_at_expression }} as assigned_at
     from source_file
 )
-{%- else -%}
-no_file as (
-    select
-        cast(null as varchar) as source_file,
-        cast(null as bigint) as source_row_number,
-        cast(null as varchar) as experiment_id,
-        cast(null as varchar) as user_id,
-        cast(null as varchar) as variant,
-        cast(null as varchar) as assigned_at
-),
-
-final as (
-    select * from no_file
-    where source_file is not null
-)
-{%- endif %}
 
 select * from final
