@@ -3,9 +3,10 @@
     A configured start_at / end_at is used as given. An empty one is relative to the data:
     start = the first event; end (exclusive) = the last event - the conversion window, so that
     every exposed user's conversion window lies inside the data. When the data are too short for
-    that (last event - conversion window <= start), the exposure window falls back to the first
-    half of the remaining data [start, start + (last event - start) / 2) and window_rule says
-    'data_fallback'; conversion_window_complete is then false. -#}
+    that (last event - conversion window <= start), the exposure window ends at the median
+    session start (half of the activity can expose users, the other half is follow-up; the
+    midpoint between start and the last event if the median is not after the start),
+    window_rule says 'data_fallback' and conversion_window_complete is false. -#}
 with
 
 experiments as (
@@ -23,7 +24,8 @@ sessions as (
 data_range as (
     select
         min(session_start_at) as data_start_at,
-        max(session_end_at) as data_end_at
+        max(session_end_at) as data_end_at,
+        quantile_disc(session_start_at, 0.5) as data_median_session_start_at
     from sessions
 ),
 
@@ -70,6 +72,7 @@ with_data as (
         variant_lists.variant_count,
         data_range.data_start_at,
         data_range.data_end_at,
+        data_range.data_median_session_start_at,
         coalesce(parsed.configured_start_at, data_range.data_start_at) as window_start_at,
         {{ dbt.dateadd('hour', '-parsed.conversion_window_hours', 'data_range.data_end_at') }}
             as relative_end_at
@@ -90,6 +93,7 @@ windows as (
         case
             when configured_end_at is not null then configured_end_at
             when relative_end_at > window_start_at then relative_end_at
+            when data_median_session_start_at > window_start_at then data_median_session_start_at
             else {{ add_microseconds(
                 'window_start_at', microseconds_between('window_start_at', 'data_end_at') ~ ' // 2'
             ) }}
