@@ -9,6 +9,9 @@
                 / 10000; variant = the i with c_i <= n < c_i + coverage * w_i / total, c_i the
                 left-folded sum of w_0/total .. w_(i-1)/total; no range -> not in the experiment.
 
+    Bytes: ASCII text (the usual user id) is split into characters, anything else goes through
+    its UTF-8 hex (8x slower); the inner hash's decimal digits are always ASCII.
+
     The folds need list lambdas with two arguments, which sqlfluff cannot parse, so they live in
     DuckDB macros (fh_*) created once per dbt invocation by the on-run-start hook below; models
     call them only through the dispatched dbt macros experiment_bucket and
@@ -28,14 +31,22 @@ create or replace macro fh_md5_bucket(salt, user_id) as
     cast(('0x' || left(md5(salt || ':' || user_id), 8))::ubigint % 10000 as integer);
 create or replace macro fh_hash_uniform(key) as
     cast(('0x' || left(md5(key), 8))::ubigint as double) / 4294967296.0;
-create or replace macro fh_fnv1a32(s) as
+create or replace macro fh_utf8_bytes(s) as
+    case
+        when strlen(s) = length(s) and s <> ''
+            then list_transform(string_split(s, ''), lambda x: cast(ascii(x) as bigint))
+        else list_transform(regexp_extract_all(hex(encode(s)), '..'), lambda x: ('0x' || x)::bigint)
+    end;
+create or replace macro fh_fnv1a32_bytes(bytes) as
     list_reduce(
-        list_transform(regexp_extract_all(hex(encode(s)), '..'), lambda x: ('0x' || x)::bigint),
-        lambda h, b: (xor(h, b) * 16777619) % 4294967296,
-        cast(2166136261 as bigint)
+        bytes, lambda h, b: (xor(h, b) * 16777619) % 4294967296, cast(2166136261 as bigint)
     );
+create or replace macro fh_fnv1a32(s) as fh_fnv1a32_bytes(fh_utf8_bytes(s));
 create or replace macro fh_growthbook_bucket(seed, user_id) as
-    cast(fh_fnv1a32(cast(fh_fnv1a32(seed || user_id) as varchar)) % 10000 as integer);
+    cast(fh_fnv1a32_bytes(list_transform(
+        string_split(cast(fh_fnv1a32(seed || user_id) as varchar), ''),
+        lambda x: cast(ascii(x) as bigint)
+    )) % 10000 as integer);
 create or replace macro fh_left_sum(xs) as
     list_reduce(xs, lambda a, b: a + b, cast(0 as double));
 create or replace macro fh_md5_thresholds(weights, coverage) as

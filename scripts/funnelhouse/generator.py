@@ -469,7 +469,7 @@ def _experiment_truth(
     single = t["exposed_single_by_arm"].tolist()
     single_converted = t["converted_single_by_arm"].tolist()
     log = {
-        "file": assignment_log.assignments_path(config.out).name,
+        "file": "<events file stem>.assignments.parquet",
         "columns": assignment_log.SCHEMA.names,
         "rule": "a user is assigned (and logged) at their first event inside the window, "
         "whether or not they are exposed later; variant = assign_md5(salt, user_id)",

@@ -1,19 +1,24 @@
 {#- The A/A check: each experiment's exposed users re-assigned with var('aa_salt_count')
     alternative salts (salt_index k = 1..K: md5 contract with salt || ':aa:' || k, the
     experiment's variants and weights, coverage 1), on observed -- never simulated -- outcomes.
-    Under the null every difference between these arms is noise. Segment 'all' only. -#}
+    Under the null every difference between these arms is noise. Segment 'all' only.
+
+    For speed the statistics of all metrics are summed in one pass over the wide per-user
+    outcomes (users x salts rows, not users x salts x metrics) and unpivoted afterwards. -#}
+{%- set metrics = experiment_metric_definitions() %}
+
 with
 
-exposures as (
-    select * from {{ ref('fct_experiment_exposures') }}
+outcomes as (
+    select * from {{ ref('int_experiment_user_outcomes') }}
 ),
 
 experiments as (
     select * from {{ ref('int_experiments_resolved') }}
 ),
 
-user_metrics as (
-    select * from {{ ref('fct_experiment_user_metrics') }}
+bucket_variants as (
+    select * from {{ ref('int_experiment_bucket_variants') }}
 ),
 
 spine as (
@@ -26,53 +31,77 @@ salts as (
 
 aa_buckets as (
     select
-        exposures.experiment_id,
-        exposures.user_id,
+        outcomes.experiment_id,
+        outcomes.user_id,
         salts.salt_index,
-        experiments.variant_names,
-        experiments.variant_weights,
         {{ experiment_bucket(
             "'md5'",
             "experiments.salt || ':aa:' || cast(salts.salt_index as varchar)",
-            'exposures.user_id'
+            'outcomes.user_id'
         ) }} as bucket
-    from exposures
+    from outcomes
     cross join salts
     inner join experiments
-        on exposures.experiment_id = experiments.experiment_id
+        on outcomes.experiment_id = experiments.experiment_id
 ),
 
 aa_assignments as (
     select
-        experiment_id,
-        user_id,
-        salt_index,
-        variant_names[
-            {{ experiment_variant_index("'md5'", 'bucket', 'variant_weights', '1.0') }} + 1
-        ] as variant
+        aa_buckets.experiment_id,
+        aa_buckets.user_id,
+        aa_buckets.salt_index,
+        bucket_variants.aa_variant as variant
     from aa_buckets
+    inner join bucket_variants
+        on
+            aa_buckets.experiment_id = bucket_variants.experiment_id
+            and aa_buckets.bucket = bucket_variants.bucket
 ),
 
-aa_statistics as (
+aa_sums as (
     select
         aa_assignments.experiment_id,
         aa_assignments.salt_index,
         aa_assignments.variant,
-        user_metrics.metric_name,
-        user_metrics.metric_type,
-        {{ experiment_sufficient_statistics(
-            'user_metrics.observed_metric_value',
-            'user_metrics.observed_denominator_value',
-            'user_metrics.covariate_value'
-        ) }}
+        count(*) as users,
+        {% for name in metrics -%}
+            {%- set m = experiment_metric_numerator(name, 'outcomes.observed_') -%}
+            {%- set d = experiment_metric_denominator(name, 'outcomes.observed_') -%}
+            {%- set c = experiment_metric_numerator(name, 'outcomes.pre_') -%}
+            sum({{ m }}) as {{ name }}__metric_sum,
+            sum({{ m }} * {{ m }}) as {{ name }}__metric_sum_squares,
+            sum({{ d }}) as {{ name }}__denominator_sum,
+            sum({{ d }} * {{ d }}) as {{ name }}__denominator_sum_squares,
+            sum({{ m }} * {{ d }}) as {{ name }}__metric_denominator_sum_product,
+            sum({{ c }}) as {{ name }}__covariate_sum,
+            sum({{ c }} * {{ c }}) as {{ name }}__covariate_sum_squares,
+            sum({{ m }} * {{ c }}) as {{ name }}__metric_covariate_sum_product
+            {%- if not loop.last %},{% endif %}
+        {% endfor %}
     from aa_assignments
-    inner join user_metrics
+    inner join outcomes
         on
-            aa_assignments.experiment_id = user_metrics.experiment_id
-            and aa_assignments.user_id = user_metrics.user_id
-    group by
-        aa_assignments.experiment_id, aa_assignments.salt_index, aa_assignments.variant,
-        user_metrics.metric_name, user_metrics.metric_type
+            aa_assignments.experiment_id = outcomes.experiment_id
+            and aa_assignments.user_id = outcomes.user_id
+    group by aa_assignments.experiment_id, aa_assignments.salt_index, aa_assignments.variant
+),
+
+aa_statistics as (
+    {% for name in metrics -%}
+        select
+            experiment_id,
+            salt_index,
+            variant,
+            '{{ name }}' as metric_name,
+            users,
+            {% for column in experiment_statistics_columns() if column != 'users' -%}
+                {{ name }}__{{ column }} as {{ column }}{% if not loop.last %},{% endif %}
+            {% endfor -%}
+        from aa_sums
+        {% if not loop.last -%}
+            union all
+        {% endif -%}
+    {% endfor %}
 ),
 
 aa_spine as (

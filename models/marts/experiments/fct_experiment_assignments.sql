@@ -1,8 +1,8 @@
 {#- Experiment x user -> variant.
 
     hash experiments: every user seen in the data, assigned by the salted-hash contract
-    (experiment_bucket / experiment_variant_index; README "Experiments"); users outside the
-    coverage get no row. A user's variant depends only on (salt, user_id, weights, coverage), so
+    (experiment_bucket, then the bucket's variant from int_experiment_bucket_variants, i.e.
+    experiment_variant_index; README "Experiments"); users outside the coverage get no row. A user's variant depends only on (salt, user_id, weights, coverage), so
     it never changes when users or events are added.
     logged experiments: the users of the assignment log; bucket is null, assigned_at is the first
     logged time. A user logged in more than one variant keeps the first logged variant here and is
@@ -15,6 +15,10 @@ experiments as (
 
 experiment_variants as (
     select * from {{ ref('experiment_variants') }}
+),
+
+bucket_variants as (
+    select * from {{ ref('int_experiment_bucket_variants') }}
 ),
 
 sessions as (
@@ -35,10 +39,6 @@ hash_buckets as (
     select
         experiments.experiment_id,
         users.user_id,
-        experiments.hash_method,
-        experiments.variant_weights,
-        experiments.variant_names,
-        experiments.coverage,
         {{ experiment_bucket('experiments.hash_method', 'experiments.salt', 'users.user_id') }}
             as bucket
     from users
@@ -46,28 +46,21 @@ hash_buckets as (
     where experiments.assignment_source = 'hash'
 ),
 
-hash_assigned as (
-    select
-        experiment_id,
-        user_id,
-        bucket,
-        variant_names,
-        {{ experiment_variant_index('hash_method', 'bucket', 'variant_weights', 'coverage') }}
-            as variant_index
-    from hash_buckets
-),
-
 hash_final as (
     select
-        experiment_id,
-        user_id,
-        variant_names[variant_index + 1] as variant,
-        bucket,
+        hash_buckets.experiment_id,
+        hash_buckets.user_id,
+        bucket_variants.variant,
+        hash_buckets.bucket,
         cast(null as timestamp) as assigned_at,
         'hash' as assignment_source,
         1 as logged_variant_count
-    from hash_assigned
-    where variant_index is not null
+    from hash_buckets
+    inner join bucket_variants
+        on
+            hash_buckets.experiment_id = bucket_variants.experiment_id
+            and hash_buckets.bucket = bucket_variants.bucket
+    where bucket_variants.variant is not null
 ),
 
 logged_users as (

@@ -32,6 +32,10 @@ quarantined_assignments as (
     select * from {{ ref('stg_assignment_log__quarantined_assignments') }}
 ),
 
+bucket_variants as (
+    select * from {{ ref('int_experiment_bucket_variants') }}
+),
+
 assignment_counts as (
     select
         assignments.experiment_id,
@@ -51,17 +55,16 @@ logged_hash_check as (
     select
         assignments.experiment_id,
         assignments.variant,
-        experiments.variant_names[
-            {{ experiment_variant_index(
-                'experiments.hash_method',
-                experiment_bucket('experiments.hash_method', 'experiments.salt', 'assignments.user_id'),
-                'experiments.variant_weights',
-                'experiments.coverage'
-            ) }} + 1
-        ] as hash_variant
+        bucket_variants.variant as hash_variant
     from assignments
     inner join experiments
         on assignments.experiment_id = experiments.experiment_id
+    left join bucket_variants
+        on
+            assignments.experiment_id = bucket_variants.experiment_id
+            and bucket_variants.bucket = {{ experiment_bucket(
+                'experiments.hash_method', 'experiments.salt', 'assignments.user_id'
+            ) }}
     where assignments.assignment_source = 'logged' and not assignments.is_multi_variant
 ),
 
