@@ -43,13 +43,14 @@ TEST_ASSIGNMENTS := $(TEST_DIR)/events.assignments.parquet
 TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_GENERATOR_ARGS := --users 3000 --days 60 --seed 7
 
-.PHONY: help setup data build run analyze test lint dbt-test pytest bench validate clean
+.PHONY: help setup data build run analyze test lint dbt-test pytest bench validate report-check clean
 
 help:
 	@echo "make run       set up, generate the default data if missing, dbt build, analyse"
 	@echo "make test      set up, ruff, dbt build on a small dataset (all tests), sqlfluff, pytest"
 	@echo "make bench     benchmark sessionization on 10 million events (slow)"
-	@echo "make validate  simulation checks of the statistics (slow)"
+	@echo "make validate  simulation checks of the statistics, and the generator's truth (slow)"
+	@echo "make report-check  render the HTML report in headless chromium; fail if blank"
 	@echo "options: DATA=generated|retailrocket|rees46  DUCKDB_PATH=...  EVENTS_PATH=..."
 
 # --- set-up: a project-local virtualenv with the pinned dependencies -----------------------
@@ -118,6 +119,12 @@ bench: setup
 
 validate: setup
 	$(BIN)/python scripts/validate_stats.py
+	$(BIN)/python scripts/validate_truth.py --db $(DUCKDB_PATH) --truth $(basename $(EVENTS_PATH)).truth.json
+
+# The report of $(DUCKDB_PATH) (or of a synthetic warehouse when it has no experiment marts),
+# rendered by headless chromium into build/report-check/report.png.
+report-check: setup
+	$(BIN)/python scripts/report_check.py --db $(DUCKDB_PATH) --out build/report-check
 
 clean:
 	rm -rf build target logs $(STAMPS) reports

@@ -8,6 +8,6 @@
     {%- elif column_type.startswith('TIMESTAMP') or column_type == 'DATE' -%}
         cast({{ column }} as timestamp)
     {%- else -%}
-        timezone('UTC', try_cast(trim(cast({{ column }} as varchar)) as timestamptz))
+        timezone('UTC', try_cast({{ trim_whitespace('cast(' ~ column ~ ' as varchar)') }} as timestamptz))
     {%- endif -%}
 {%- endmacro %}

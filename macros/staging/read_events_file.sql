@@ -1,35 +1,172 @@
-{#- The DuckDB table function that reads a raw events file (Parquet, or CSV read as text so
-    that nothing fails to parse before staging can quarantine it). -#}
-{% macro read_events_file(path) -%}
-    {%- set quoted = "'" ~ (path | replace("'", "''")) ~ "'" -%}
-    {%- if is_csv_path(path) -%}
-        read_csv({{ quoted }}, header = true, all_varchar = true, null_padding = true, filename = true)
-    {%- else -%}
-        read_parquet({{ quoted }}, filename = true, file_row_number = true)
-    {%- endif -%}
-{%- endmacro %}
+{#- Reading a raw events file: Parquet (typed, as is) or CSV (every field as text).
 
+    A CSV "raw row" is a CSV record: one line, or several when a quoted field holds a line
+    break; the header line and blank lines are not rows. The reader never drops or merges a
+    record for having the wrong number of fields: it reads the header's columns plus one overflow
+    column, pads short records with nulls and reads empty fields as '' (not null), so that
+    parse_error can tell 'missing_fields' (the last column is null: the record ended early, as a
+    truncated last line does) and 'extra_fields' (the overflow column is set) from a well-formed
+    record. Everything else (quoting, CRLF, a UTF-8 byte-order mark, long fields) is DuckDB's
+    CSV parser with a fixed dialect (',' or tab, '"' quote and escape): no sniffing, so a hostile
+    row cannot change how the rest of the file is read. Records are read in file order
+    (parallel = false, required by null padding with quoted line breaks), which makes
+    row_number() the record's position in the file. -#}
 
 {% macro is_csv_path(path) -%}
     {%- set lowered = path | lower -%}
-    {{ return(lowered.endswith('.csv') or lowered.endswith('.csv.gz') or lowered.endswith('.tsv')) }}
+    {{ return(lowered.endswith('.csv') or lowered.endswith('.csv.gz')
+        or lowered.endswith('.tsv') or lowered.endswith('.tsv.gz')) }}
 {%- endmacro %}
 
 
-{#- Column name -> DuckDB type of a raw events file, read at compile time; {} while parsing. -#}
+{% macro sql_string(value) -%}
+    {{ return("'" ~ (value | string | replace("'", "''")) ~ "'") }}
+{%- endmacro %}
+
+
+{#- The overflow column that catches the fields after the header's last column. -#}
+{% macro csv_overflow_column() -%}
+    {{ return('__extra_fields__') }}
+{%- endmacro %}
+
+
+{% macro csv_dialect(path) -%}
+    {%- set delimiter = "'\t'" if (path | lower).endswith(('.tsv', '.tsv.gz')) else "','" -%}
+    {{ return(
+        'delim = ' ~ delimiter ~ ", quote = '\"', escape = '\"', auto_detect = false"
+        ~ ', parallel = false, strict_mode = false, null_padding = true'
+        ~ ', max_line_size = ' ~ var('csv_max_line_bytes')
+    ) }}
+{%- endmacro %}
+
+
+{#- The column names of a CSV file's header line (trimmed, unquoted, lower-cased), read at
+    compile time; [] while parsing. -#}
+{% macro csv_header_names(path) -%}
+    {%- set names = [] -%}
+    {%- if execute -%}
+        {%- set delimiter = '\t' if (path | lower).endswith(('.tsv', '.tsv.gz')) else ',' -%}
+        {%- set header_query -%}
+            select header_line
+            from read_csv(
+                {{ sql_string(path) }}, header = false, auto_detect = false,
+                columns = {'header_line': 'VARCHAR'}, delim = chr(31), quote = '', escape = '',
+                strict_mode = false, null_padding = true, parallel = false,
+                max_line_size = {{ var('csv_max_line_bytes') }}
+            )
+            limit 1
+        {%- endset -%}
+        {%- set result = run_query(header_query) -%}
+        {%- if result.rows | length == 0 or not result.rows[0][0] -%}
+            {{ exceptions.raise_compiler_error(
+                "The events file " ~ path ~ " is empty: a CSV events file needs a header line.") }}
+        {%- endif -%}
+        {%- for raw_name in result.rows[0][0].split(delimiter) -%}
+            {%- do names.append(raw_name.strip().strip('"').strip().lower()) -%}
+        {%- endfor -%}
+        {%- if '' in names or (names | unique | list | length) != (names | length) -%}
+            {{ exceptions.raise_compiler_error(
+                "The header of the events file " ~ path ~ " has a blank or repeated column name: "
+                ~ (names | join(', '))) }}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(names) }}
+{%- endmacro %}
+
+
+{#- Column name -> DuckDB type of a raw events file (VARCHAR for every CSV column), read at
+    compile time; {} while parsing. -#}
 {% macro events_file_columns(path) -%}
     {%- set columns = {} -%}
     {%- if execute -%}
-        {%- set described = run_query('describe select * from ' ~ read_events_file(path)) -%}
-        {%- for row in described.rows -%}
-            {%- do columns.update({row['column_name'] | lower: row['column_type']}) -%}
-        {%- endfor -%}
+        {%- if is_csv_path(path) -%}
+            {%- for name in csv_header_names(path) -%}
+                {%- do columns.update({name: 'VARCHAR'}) -%}
+            {%- endfor -%}
+        {%- else -%}
+            {%- set described = run_query(
+                'describe select * from read_parquet(' ~ sql_string(path) ~ ')') -%}
+            {%- for row in described.rows -%}
+                {%- do columns.update({row['column_name'] | lower: row['column_type']}) -%}
+            {%- endfor -%}
+        {%- endif -%}
     {%- endif -%}
     {{ return(columns) }}
 {%- endmacro %}
 
 
-{#- The canonical raw event contract: column name -> required non-null. -#}
+{#- The DuckDB table function that reads a raw events file whose columns are file_columns
+    (from events_file_columns). -#}
+{% macro read_events_file(path, file_columns) -%}
+    {%- if is_csv_path(path) -%}
+        {%- set csv_columns = [] -%}
+        {%- for name in (file_columns.keys() | list) + [csv_overflow_column()] -%}
+            {%- do csv_columns.append(sql_string(name) ~ ": 'VARCHAR'") -%}
+        {%- endfor -%}
+        read_csv({{ sql_string(path) }}, columns = { {{- csv_columns | join(', ') -}} },
+            header = true, {{ csv_dialect(path) }},
+            nullstr = 'funnelhouse: no null string', filename = true)
+    {%- else -%}
+        read_parquet({{ sql_string(path) }}, filename = true, file_row_number = true)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The rows of a raw events file with their location and parse check, as a subquery:
+    source_file, source_row_number (1-based, header excluded), parse_error (null,
+    'missing_fields' or 'extra_fields'; always null for Parquet), then the file's columns. -#}
+{% macro events_file_rows(path, file_columns) -%}
+    {%- set names = file_columns.keys() | list -%}
+    {%- if is_csv_path(path) -%}
+        {%- set row_number = 'row_number() over ()' -%}
+        {%- if names -%}
+            {%- set parse_error = "case when \"" ~ csv_overflow_column()
+                ~ "\" is not null then 'extra_fields' when \"" ~ names[-1]
+                ~ "\" is null then 'missing_fields' end" -%}
+        {%- else -%}
+            {%- set parse_error = 'cast(null as varchar)' -%}
+        {%- endif -%}
+    {%- else -%}
+        {%- set row_number = 'file_row_number + 1' -%}
+        {%- set parse_error = 'cast(null as varchar)' -%}
+    {%- endif -%}
+    (
+        select
+            filename as source_file,
+            {{ row_number }} as source_row_number,
+            {{ parse_error }} as parse_error
+            {%- for name in names %},
+            "{{ name }}"
+            {%- endfor %}
+        from {{ read_events_file(path, file_columns) }}
+    )
+{%- endmacro %}
+
+
+{#- A column of the events file, or a typed null when the file does not have it. -#}
+{% macro events_file_column(name, file_columns) -%}
+    {{ return(('"' ~ name ~ '"') if name in file_columns else 'cast(null as varchar)') }}
+{%- endmacro %}
+
+
+{#- Stops the build with a clear message when the file lacks a required column. Each entry of
+    required is a column name or a list of alternative names. -#}
+{% macro require_events_file_columns(path, file_columns, required, events_format) -%}
+    {%- if execute -%}
+        {%- for entry in required -%}
+            {%- set alternatives = [entry] if entry is string else entry -%}
+            {%- if not (alternatives | select('in', file_columns) | list) -%}
+                {{ exceptions.raise_compiler_error(
+                    "The events file " ~ path ~ " has no column '" ~ (alternatives | join("' or '"))
+                    ~ "', which the " ~ events_format ~ " event format requires (see README). "
+                    ~ "Columns found: " ~ (file_columns.keys() | list | join(', '))) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The canonical raw event contract: the columns every format maps onto. -#}
 {% macro canonical_event_columns() -%}
     {{ return([
         'user_id', 'event_at', 'event_type', 'event_id', 'session_id', 'item_id',

@@ -3,8 +3,8 @@
     the target segment -- and the first such event (in the user's (event_at, event_id) order).
     Whether the user is assigned (and to one variant only) is decided in fct_experiment_exposures.
 
-    Segments are session attributes: user_type is 'new' in the user's first session and
-    'returning' after it; device and channel are the session's (fct_sessions). One pass over
+    Segments are session attributes: user_type (macro user_type) is 'new' in the user's first
+    session and 'returning' after it; device and channel are the session's (fct_sessions). One pass over
     fct_events for all experiments. -#}
 with
 
@@ -51,7 +51,7 @@ first_per_session as (
 with_segments as (
     select
         first_per_session.*,
-        case when sessions.is_first_session then 'new' else 'returning' end as user_type,
+        {{ user_type('sessions.session_number') }} as user_type,
         sessions.device,
         sessions.channel
     from first_per_session

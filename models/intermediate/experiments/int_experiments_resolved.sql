@@ -21,12 +21,22 @@ sessions as (
     select * from {{ ref('fct_sessions') }}
 ),
 
+date_range as (
+    select * from {{ ref('int_events__date_range') }}
+),
+
+session_median as (
+    select quantile_disc(session_start_at, 0.5) as data_median_session_start_at
+    from sessions
+),
+
 data_range as (
     select
-        min(session_start_at) as data_start_at,
-        max(session_end_at) as data_end_at,
-        quantile_disc(session_start_at, 0.5) as data_median_session_start_at
-    from sessions
+        date_range.first_event_at as data_start_at,
+        date_range.last_event_at as data_end_at,
+        session_median.data_median_session_start_at
+    from date_range
+    cross join session_median
 ),
 
 variant_lists as (

@@ -57,6 +57,7 @@ final as (
         cast(event_at as date) as event_date,
         event_type,
         cast(session_number as integer) as session_number,
+        {{ user_type('session_number') }} as user_type,
         cast(
             user_event_number - session_first_user_event_number + 1 as integer
         ) as event_number_in_session,

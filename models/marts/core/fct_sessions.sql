@@ -35,6 +35,7 @@ final as (
         user_id,
         cast(session_number as integer) as session_number,
         session_number = 1 as is_first_session,
+        {{ user_type('session_number') }} as user_type,
         session_start_at,
         session_end_at,
         cast(session_start_at as date) as session_date,

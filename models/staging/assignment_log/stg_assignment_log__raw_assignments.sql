@@ -1,8 +1,9 @@
 {{ config(materialized='view') }}
 
-{#- The assignment log of logged experiments exactly as read, with its location (file, row).
-    When the file does not exist the model is empty: logged experiments then have no
-    assignments (and no exposures), which is not an error. -#}
+{#- The assignment log of logged experiments exactly as read (with the events-file reader:
+    Parquet, or CSV read as text), with its location (file, row) and, for CSV, parse_error
+    ('missing_fields' / 'extra_fields'). When the file does not exist the model is empty:
+    logged experiments then have no assignments (and no exposures), which is not an error. -#}
 {%- set path = experiment_assignments_path() -%}
 {%- set file_exists = experiment_file_exists(path) -%}
 {%- set file_columns = events_file_columns(path) if file_exists else {} -%}
@@ -16,21 +17,17 @@
                 ~ (file_columns.keys() | list | join(', '))) }}
         {%- endif -%}
     {%- endfor -%}
-{%- endif %}
-
-{%- set row_number_expression = 'row_number() over ()' if is_csv_path(path)
-    else 'file_row_number + 1' -%}
-{%- set assigned_at_expression = 'assigned_at' if 'assigned_at' in file_columns
-    else 'cast(null as varchar)' -%}
+{%- endif -%}
 {%- if file_exists -%}
-    {%- set source_relation = read_events_file(path) -%}
+    {%- set source_relation = events_file_rows(path, file_columns) -%}
 {%- else -%}
     {#- No file: an empty relation with the same columns. -#}
-    {%- set source_relation = "(select cast(null as varchar) as filename, 0 as file_row_number, "
+    {%- set source_relation = "(select cast(null as varchar) as source_file, "
+        ~ "cast(null as bigint) as source_row_number, cast(null as varchar) as parse_error, "
         ~ "cast(null as varchar) as experiment_id, cast(null as varchar) as user_id, "
         ~ "cast(null as varchar) as variant, cast(null as varchar) as assigned_at limit 0)" -%}
-    {%- set row_number_expression = 'file_row_number + 1' -%}
-    {%- set assigned_at_expression = 'assigned_at' -%}
+    {%- do file_columns.update({'experiment_id': 'VARCHAR', 'user_id': 'VARCHAR',
+        'variant': 'VARCHAR', 'assigned_at': 'VARCHAR'}) -%}
 {%- endif %}
 
 with
@@ -41,12 +38,13 @@ source_file as (
 
 final as (
     select
-        filename as source_file,
-        {{ row_number_expression }} as source_row_number,
+        source_file,
+        source_row_number,
+        parse_error,
         experiment_id,
         user_id,
         variant,
-        {{ assigned_at_expression }} as assigned_at
+        {{ events_file_column('assigned_at', file_columns) }} as assigned_at
     from source_file
 )
 

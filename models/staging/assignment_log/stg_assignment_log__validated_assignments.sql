@@ -1,5 +1,6 @@
 {#- Every row of the assignment log, typed and trimmed, with the first rule it breaks
-    (null = clean). Rules: an experiment id and a user id are required; the experiment must be in
+    (null = clean). Rules: a CSV record must have the header's number of fields; an experiment
+    id and a user id are required; the experiment must be in
     the registry with assignment_source = logged; the variant must be one of its variants; an
     assigned_at that is given must parse; texts must not exceed var('max_text_length'). -#}
 {%- set raw_relation = ref('stg_assignment_log__raw_assignments') -%}
@@ -28,10 +29,12 @@ trimmed as (
     select
         source_file,
         source_row_number,
-        nullif(trim(cast(experiment_id as varchar)), '') as experiment_id,
-        nullif(trim(cast(user_id as varchar)), '') as user_id,
-        nullif(trim(cast(variant as varchar)), '') as variant,
-        nullif(trim(cast(assigned_at as varchar)), '') as assigned_at_text,
+        parse_error,
+        nullif({{ trim_whitespace('cast(experiment_id as varchar)') }}, '') as experiment_id,
+        -- trimmed exactly like the events' user ids, so that the two match
+        nullif({{ trim_whitespace('cast(user_id as varchar)') }}, '') as user_id,
+        nullif({{ trim_whitespace('cast(variant as varchar)') }}, '') as variant,
+        nullif({{ trim_whitespace('cast(assigned_at as varchar)') }}, '') as assigned_at_text,
         {{ parse_utc_timestamp('assigned_at', raw_types.get('assigned_at')) }} as assigned_at
     from raw_assignments
 ),
@@ -40,6 +43,7 @@ checked as (
     select
         trimmed.*,
         case
+            when trimmed.parse_error is not null then 'malformed_record'
             when trimmed.experiment_id is null then 'missing_experiment_id'
             when experiments.experiment_id is null then 'unknown_experiment'
             when experiments.assignment_source <> 'logged' then 'experiment_not_logged'

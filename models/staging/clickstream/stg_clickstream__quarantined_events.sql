@@ -12,6 +12,7 @@ final as (
         source_file,
         source_row_number,
         load_reason as quarantine_reason,
+        parse_error,
         user_id,
         event_at_text,
         event_at,

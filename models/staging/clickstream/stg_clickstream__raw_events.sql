@@ -1,43 +1,50 @@
 {{ config(materialized='view') }}
 
-{#- The raw events file exactly as read, with its location (file, row) so that every row can be
-    traced. Optional canonical columns missing from the file are added as nulls. -#}
-{%- set path = var('events_path') -%}
-{%- set file_columns = events_file_columns(path) -%}
-{%- if execute -%}
-    {%- for required in ['user_id', 'event_at', 'event_type'] -%}
-        {%- if required not in file_columns -%}
-            {{ exceptions.raise_compiler_error(
-                "The events file " ~ path ~ " has no column '" ~ required ~ "'. The canonical "
-                ~ "event contract requires user_id, event_at and event_type (see README). "
-                ~ "Columns found: " ~ (file_columns.keys() | list | join(', '))) }}
-        {%- endif -%}
+{#- The raw events in the canonical raw contract, exactly as read, with their location (file,
+    row) so that every row can be traced, and the CSV parse check (parse_error). The format is
+    var('events_format'): 'canonical' reads the file here (optional canonical columns missing
+    from the file are nulls); 'retailrocket' and 'rees46' read it through their own staging
+    model, which maps the source's columns onto the same contract. Nothing downstream depends
+    on the format. -#}
+{%- set events_format = var('events_format') -%}
+{%- set known_formats = ['canonical', 'retailrocket', 'rees46'] -%}
+{%- if events_format not in known_formats -%}
+    {{ exceptions.raise_compiler_error(
+        "Unknown events format '" ~ events_format ~ "' (var events_format, env var "
+        ~ "EVENTS_FORMAT). Use one of: " ~ (known_formats | join(', ')) ~ ".") }}
+{%- endif -%}
+{%- set raw_columns = ['source_file', 'source_row_number', 'parse_error']
+    + canonical_event_columns() -%}
+
+{%- if events_format == 'canonical' -%}
+    {%- set path = var('events_path') -%}
+    {%- set file_columns = events_file_columns(path) -%}
+    {%- do require_events_file_columns(
+        path, file_columns, ['user_id', 'event_at', 'event_type'], 'canonical') -%}
+    {%- set source_relation = events_file_rows(path, file_columns) -%}
+    {%- set select_list = ['source_file', 'source_row_number', 'parse_error'] -%}
+    {%- for column in canonical_event_columns() -%}
+        {%- do select_list.append(events_file_column(column, file_columns) ~ ' as ' ~ column) -%}
     {%- endfor -%}
-{%- endif -%}
-{%- if is_csv_path(path) -%}
-    {%- set source_row_number_expression = 'row_number() over ()' -%}
 {%- else -%}
-    {%- set source_row_number_expression = 'file_row_number + 1' -%}
-{%- endif -%}
-{%- set canonical_columns = [] -%}
-{%- for column in canonical_event_columns() -%}
-    {%- set expression = ('"' ~ column ~ '"') if column in file_columns
-        else 'cast(null as varchar)' -%}
-    {%- do canonical_columns.append(expression ~ ' as ' ~ column) -%}
-{%- endfor %}
+    {%- if events_format == 'retailrocket' -%}
+        {%- set source_relation = ref('stg_retailrocket__events') -%}
+    {%- else -%}
+        {%- set source_relation = ref('stg_rees46__events') -%}
+    {%- endif -%}
+    {%- set select_list = raw_columns -%}
+{%- endif %}
 
 with
 
-source_file as (
-    select * from {{ read_events_file(path) }}
+source_rows as (
+    select * from {{ source_relation }}
 ),
 
 final as (
     select
-        filename as source_file,
-        {{ source_row_number_expression }} as source_row_number,
-        {{ canonical_columns | join(',\n        ') }}
-    from source_file
+        {{ select_list | join(',\n        ') }}
+    from source_rows
 )
 
 select * from final

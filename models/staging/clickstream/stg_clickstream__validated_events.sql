@@ -1,5 +1,6 @@
 {#- Every raw row, typed and trimmed, with its load outcome: clean, quarantined (with the first
-    rule it breaks) or duplicate (of an earlier clean row with the same event_id; rows without an
+    rule it breaks; a CSV record with missing or extra fields is malformed_row before anything
+    else, since its fields cannot be trusted to be in their columns) or duplicate (of an earlier clean row with the same event_id; rows without an
     event_id get one derived from their full content, so identical rows are duplicates). -#}
 {%- set raw_relation = ref('stg_clickstream__raw_events') -%}
 {%- set raw_types = {} -%}
@@ -33,18 +34,21 @@ trimmed as (
     select
         source_file,
         source_row_number,
-        nullif(trim(cast(user_id as varchar)), '') as user_id,
-        nullif(trim(cast(event_at as varchar)), '') as event_at_text,
+        parse_error,
+        nullif({{ trim_whitespace('cast(user_id as varchar)') }}, '') as user_id,
+        nullif({{ trim_whitespace('cast(event_at as varchar)') }}, '') as event_at_text,
         {{ parse_utc_timestamp('event_at', raw_types.get('event_at')) }} as event_at,
-        lower(nullif(trim(cast(event_type as varchar)), '')) as source_event_type,
-        nullif(trim(cast(event_id as varchar)), '') as source_event_id,
-        nullif(trim(cast(session_id as varchar)), '') as source_session_id,
-        nullif(trim(cast(item_id as varchar)), '') as item_id,
-        nullif(trim(cast(order_id as varchar)), '') as order_id,
-        nullif(trim(cast(revenue as varchar)), '') as revenue_text,
-        lower(nullif(trim(cast(device as varchar)), '')) as device,
-        lower(nullif(trim(cast(channel as varchar)), '')) as channel,
-        upper(nullif(trim(cast(country as varchar)), '')) as country
+        lower(
+            nullif({{ trim_whitespace('cast(event_type as varchar)') }}, '')
+        ) as source_event_type,
+        nullif({{ trim_whitespace('cast(event_id as varchar)') }}, '') as source_event_id,
+        nullif({{ trim_whitespace('cast(session_id as varchar)') }}, '') as source_session_id,
+        nullif({{ trim_whitespace('cast(item_id as varchar)') }}, '') as item_id,
+        nullif({{ trim_whitespace('cast(order_id as varchar)') }}, '') as order_id,
+        nullif({{ trim_whitespace('cast(revenue as varchar)') }}, '') as revenue_text,
+        lower(nullif({{ trim_whitespace('cast(device as varchar)') }}, '')) as device,
+        lower(nullif({{ trim_whitespace('cast(channel as varchar)') }}, '')) as channel,
+        upper(nullif({{ trim_whitespace('cast(country as varchar)') }}, '')) as country
     from raw_events
 ),
 
@@ -62,6 +66,7 @@ checked as (
     select
         *,
         case
+            when parse_error is not null then 'malformed_row'
             when user_id is null then 'missing_user_id'
             when event_at_text is null then 'missing_event_at'
             when event_at is null then 'unparseable_event_at'
@@ -140,12 +145,14 @@ final as (
         source_session_id,
         item_id,
         order_id,
-        cast(revenue_value as decimal(18, 2)) as revenue,
+        -- try_cast: quarantined NaN, infinite or absurd values do not fit (see revenue_text)
+        try_cast(revenue_value as decimal(18, 2)) as revenue,
         device,
         channel,
         country,
         event_at_text,
         revenue_text,
+        parse_error,
         case
             when quarantine_reason is not null then 'quarantined'
             when event_id_occurrence > 1 then 'duplicate'

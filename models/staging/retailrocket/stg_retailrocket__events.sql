@@ -1,0 +1,56 @@
+{{ config(materialized='view', enabled=(var('events_format') == 'retailrocket')) }}
+
+{#- RetailRocket events (Kaggle "Retailrocket recommender system dataset", events.csv or a typed
+    Parquet copy) mapped onto the canonical raw contract. Built only when
+    var('events_format') is 'retailrocket'.
+    timestamp (Unix milliseconds, UTC) -> event_at as UTC text; a value that is not a whole number
+    of milliseconds in years 1-9999 is passed on as written, so that validation quarantines it
+    (unparseable_event_at) instead of losing it. visitorid -> user_id, event (view / addtocart /
+    transaction, mapped by the event_type_map seed) -> event_type, itemid -> item_id,
+    transactionid -> order_id. The source has no event ids (derived from the content
+    downstream), no sessions, prices, devices, channels or countries. -#}
+{%- set path = var('events_path') -%}
+{%- set file_columns = events_file_columns(path) -%}
+{%- do require_events_file_columns(
+    path, file_columns, ['timestamp', 'visitorid', 'event'], 'retailrocket') -%}
+{#- Unix milliseconds of 0001-01-01 and 9999-12-31 23:59:59.999 UTC. -#}
+{%- set min_unix_ms = -62135596800000 -%}
+{%- set max_unix_ms = 253402300799999 -%}
+
+with
+
+source_rows as (
+    select * from {{ events_file_rows(path, file_columns) }} as source_rows
+),
+
+parsed as (
+    select
+        *,
+        try_cast({{ trim_whitespace('cast(timestamp as varchar)') }} as bigint) as unix_ms
+    from source_rows
+),
+
+final as (
+    select
+        source_file,
+        source_row_number,
+        parse_error,
+        cast(visitorid as varchar) as user_id,
+        case
+            when unix_ms between {{ min_unix_ms }} and {{ max_unix_ms }}
+                then strftime(epoch_ms(unix_ms), '%Y-%m-%d %H:%M:%S.%f')
+            else cast(timestamp as varchar)
+        end as event_at,
+        cast(event as varchar) as event_type,
+        cast(null as varchar) as event_id,
+        cast(null as varchar) as session_id,
+        cast({{ events_file_column('itemid', file_columns) }} as varchar) as item_id,
+        cast({{ events_file_column('transactionid', file_columns) }} as varchar) as order_id,
+        cast(null as varchar) as revenue,
+        cast(null as varchar) as device,
+        cast(null as varchar) as channel,
+        cast(null as varchar) as country
+    from parsed
+)
+
+select * from final

@@ -1,0 +1,204 @@
+"""Benchmark sessionization on a large generated dataset (`make bench`; not part of make test).
+
+Reports, as a table and as JSON:
+  (a) one DuckDB `order by user_id, event_at` over the clean events: the floor;
+  (b) the dbt models that produce fct_events and fct_sessions from the clean events, and (b)/(a);
+  (c) a straightforward pandas implementation of the same work (read, sort, diff, cumsum,
+      groupby into sessions, as a notebook would do it), and (c)/(b);
+  (d) the full `dbt build` (all models and tests);
+  (e) the peak memory (max RSS) of that build.
+Targets: (b)/(a) <= 1.5 and (c)/(b) >= 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+SESSION_MODELS = ("fct_events", "fct_sessions")
+TIMEOUT = pd.Timedelta(minutes=30)
+
+
+@dataclass
+class Measurement:
+    name: str
+    seconds: float
+    detail: str = ""
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Run a command; return its wall seconds and peak RSS in bytes (the child and its children)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"error: {' '.join(command)} failed (rerun it to see why)")
+    return seconds, usage.ru_maxrss * 1024
+
+
+def ensure_dataset(path: Path, users: int, seed: int) -> None:
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "scripts/generate_events.py", "--users", str(users)]
+    command += ["--seed", str(seed), "--out", str(path)]
+    subprocess.run(command, cwd=ROOT, check=True)
+
+
+def dbt_env(events: Path, database: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(EVENTS_PATH=str(events), EVENTS_FORMAT="canonical", DUCKDB_PATH=str(database))
+    return env
+
+
+def dbt_command(*args: str) -> list[str]:
+    return [str(VENV_BIN / "dbt"), *args, "--profiles-dir", ".", "--project-dir", "."]
+
+
+def model_seconds(run_results: Path, models: tuple[str, ...]) -> float:
+    results = json.loads(run_results.read_text())["results"]
+    wanted = {f"model.funnelhouse.{name}" for name in models}
+    return sum(r["execution_time"] for r in results if r["unique_id"] in wanted)
+
+
+def time_order_by(database: Path) -> float:
+    with duckdb.connect(str(database)) as con:
+        started = time.perf_counter()
+        con.execute(
+            "create or replace table main.bench_sorted_events as "
+            "select * from staging.stg_clickstream__events order by user_id, event_at"
+        )
+        seconds = time.perf_counter() - started
+        con.execute("drop table main.bench_sorted_events")
+    return seconds
+
+
+def pandas_sessionize(events_file: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sessionize as a notebook would: sort, diff, cumsum, groupby."""
+    events = pd.read_parquet(events_file)
+    events = events.sort_values(["user_id", "event_at", "event_id"], ignore_index=True)
+    gap = events.groupby("user_id", sort=False)["event_at"].diff()
+    events["is_session_start"] = gap.isna() | (gap > TIMEOUT)
+    events["session_number"] = events.groupby("user_id", sort=False)["is_session_start"].cumsum()
+    keys = ["user_id", "session_number"]
+    events["event_number_in_session"] = events.groupby(keys, sort=False).cumcount() + 1
+    purchases = events["event_type"] == "purchase"
+    events["purchase_revenue"] = events["revenue"].where(purchases, 0).astype(float)
+    events["is_purchase"] = purchases
+    events["is_cart"] = events["event_type"] == "add_to_cart"
+    events["is_checkout"] = events["event_type"] == "begin_checkout"
+    sessions = events.groupby(keys, sort=False).agg(
+        session_start_at=("event_at", "min"),
+        session_end_at=("event_at", "max"),
+        event_count=("event_id", "size"),
+        landing_event_type=("event_type", "first"),
+        device=("device", "first"),
+        channel=("channel", "first"),
+        reached_cart=("is_cart", "any"),
+        reached_checkout=("is_checkout", "any"),
+        purchased=("is_purchase", "any"),
+        revenue=("purchase_revenue", "sum"),
+    )
+    return events, sessions
+
+
+def time_pandas(database: Path, workdir: Path) -> tuple[float, int, int]:
+    exported = workdir / "clean_events.parquet"
+    with duckdb.connect(str(database), read_only=True) as con:
+        con.execute(
+            # The same input the dbt models read: every column of the clean events.
+            f"copy (select * from staging.stg_clickstream__events) to '{exported}' (format parquet)"
+        )
+    # A fresh interpreter, so that pandas's memory and warm-up do not mix with this process's.
+    code = (
+        "import sys, time; from pathlib import Path; sys.path.insert(0, 'scripts');"
+        "from benchmark import pandas_sessionize; t = time.perf_counter();"
+        f"e, s = pandas_sessionize(Path('{exported}')); print(time.perf_counter() - t, len(s))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
+    exported.unlink()
+    seconds, sessions = float(output[0]), int(output[1])
+    with duckdb.connect(str(database), read_only=True) as con:
+        dbt_sessions = con.execute("select count(*) from marts.fct_sessions").fetchone()[0]
+    return seconds, sessions, dbt_sessions
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=960_000, help="generator users (~10.4 each)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--dir", type=Path, default=ROOT / "bench", help="work directory")
+    parser.add_argument("--json", type=Path, default=None, help="results file")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of (a) and (b); best is kept")
+    args = parser.parse_args(argv)
+
+    workdir = args.dir.resolve()
+    events = workdir / f"events_{args.users}u_{args.seed}.parquet"
+    database = workdir / "warehouse.duckdb"
+    ensure_dataset(events, args.users, args.seed)
+    with duckdb.connect() as con:
+        rows = con.execute(f"select count(*) from read_parquet('{events}')").fetchone()[0]
+    env = dbt_env(events, database)
+    database.unlink(missing_ok=True)
+
+    build_seconds, build_rss = run_measured(dbt_command("build"), env)
+    order_by = min(time_order_by(database) for _ in range(args.repeat))
+    session_runs = []
+    for _ in range(args.repeat):
+        run_measured(dbt_command("run", "--select", *SESSION_MODELS), env)
+        session_runs.append(model_seconds(ROOT / "target" / "run_results.json", SESSION_MODELS))
+    sessionize = min(session_runs)
+    pandas_seconds, pandas_sessions, dbt_sessions = time_pandas(database, workdir)
+
+    results = {
+        "events_file": str(events),
+        "raw_rows": rows,
+        "cores": os.cpu_count(),
+        "measurements": [
+            asdict(Measurement("a_duckdb_order_by", order_by, "order by user_id, event_at")),
+            asdict(Measurement("b_dbt_sessionization", sessionize, "+".join(SESSION_MODELS))),
+            asdict(Measurement("c_pandas_sessionization", pandas_seconds, "read+sort+groupby")),
+            asdict(Measurement("d_dbt_build_all", build_seconds, "all models and tests")),
+        ],
+        "peak_build_memory_mb": round(build_rss / 2**20),
+        "ratio_b_over_a": sessionize / order_by,
+        "ratio_c_over_b": pandas_seconds / sessionize,
+        "targets": {"ratio_b_over_a_max": 1.5, "ratio_c_over_b_min": 3.0},
+        "sessions_dbt": dbt_sessions,
+        "sessions_pandas": pandas_sessions,
+    }
+    results["targets_met"] = bool(
+        results["ratio_b_over_a"] <= 1.5 and results["ratio_c_over_b"] >= 3.0
+    )
+
+    print(f"\nbenchmark on {rows:,} raw events, {os.cpu_count()} cores")
+    print(f"{'measurement':<28}{'seconds':>10}  detail")
+    for m in results["measurements"]:
+        print(f"{m['name']:<28}{m['seconds']:>10.2f}  {m['detail']}")
+    print(f"{'e_peak_build_memory':<28}{results['peak_build_memory_mb']:>10} MB")
+    print(f"(b)/(a) = {results['ratio_b_over_a']:.2f}  (target <= 1.5)")
+    print(f"(c)/(b) = {results['ratio_c_over_b']:.2f}  (target >= 3)")
+    agree = "agree" if dbt_sessions == pandas_sessions else "DISAGREE"
+    print(f"sessions: dbt {dbt_sessions:,}, pandas {pandas_sessions:,} ({agree})")
+    out = args.json or workdir / "results.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(f"json: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
