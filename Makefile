@@ -27,6 +27,9 @@ else
   $(error DATA must be generated, retailrocket or rees46 (got '$(DATA)'))
 endif
 export EVENTS_PATH EVENTS_FORMAT DUCKDB_PATH
+# The assignment log of logged experiments (see README, Experiments): ASSIGNMENTS_PATH, else
+# the events file's stem + .assignments.parquet (the generator writes it next to its events).
+ASSIGNMENTS_FILE := $(or $(ASSIGNMENTS_PATH),$(basename $(EVENTS_PATH)).assignments.parquet)
 
 DBT := $(BIN)/dbt
 DBT_FLAGS := --profiles-dir . --project-dir .
@@ -36,6 +39,7 @@ DBT_SOURCES := dbt_project.yml profiles.yml $(shell find models macros seeds tes
 # A small generated dataset and a throwaway warehouse for `make test`.
 TEST_DIR := build/test
 TEST_EVENTS := $(TEST_DIR)/events.parquet
+TEST_ASSIGNMENTS := $(TEST_DIR)/events.assignments.parquet
 TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_GENERATOR_ARGS := --users 3000 --days 60 --seed 7
 
@@ -58,12 +62,12 @@ $(BIN)/.installed: requirements.txt
 setup: $(BIN)/.installed
 
 # --- data ----------------------------------------------------------------------------------
-data/events.parquet: | setup
-	$(BIN)/python scripts/generate_events.py --out $@
+data/events.parquet data/events.assignments.parquet &: | setup
+	$(BIN)/python scripts/generate_events.py --out data/events.parquet
 
 data: | setup
 ifeq ($(DATA),generated)
-	@$(MAKE) --no-print-directory $(EVENTS_PATH)
+	@$(MAKE) --no-print-directory $(EVENTS_PATH) $(ASSIGNMENTS_FILE)
 else
 	@test -f "$(EVENTS_PATH)" || { echo "error: $(EVENTS_PATH) not found (is $(SHARED_DATA) there?)" >&2; exit 1; }
 endif
@@ -74,7 +78,7 @@ ifeq ($(wildcard $(DUCKDB_PATH)),)
   $(shell rm -f $(BUILD_STAMP))
 endif
 
-$(BUILD_STAMP): $(DBT_SOURCES) $(wildcard $(EVENTS_PATH)) | setup data
+$(BUILD_STAMP): $(DBT_SOURCES) $(wildcard $(EVENTS_PATH) $(ASSIGNMENTS_FILE)) | setup data
 	$(DBT) build $(DBT_FLAGS)
 	@mkdir -p $(STAMPS) && touch $@
 
@@ -94,17 +98,17 @@ lint-python: setup
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 
-$(TEST_EVENTS): | setup
+$(TEST_EVENTS) $(TEST_ASSIGNMENTS) &: | setup
 	@mkdir -p $(TEST_DIR)
-	$(BIN)/python scripts/generate_events.py $(TEST_GENERATOR_ARGS) --out $@ --quiet
+	$(BIN)/python scripts/generate_events.py $(TEST_GENERATOR_ARGS) --out $(TEST_EVENTS) --quiet
 
-dbt-test: $(TEST_EVENTS)
+dbt-test: $(TEST_EVENTS) $(TEST_ASSIGNMENTS)
 	rm -f $(TEST_DB)
-	EVENTS_PATH=$(TEST_EVENTS) EVENTS_FORMAT=canonical DUCKDB_PATH=$(TEST_DB) $(DBT) build $(DBT_FLAGS)
+	EVENTS_PATH=$(TEST_EVENTS) EVENTS_FORMAT=canonical ASSIGNMENTS_PATH= DUCKDB_PATH=$(TEST_DB) $(DBT) build $(DBT_FLAGS)
 
 # sqlfluff's dbt templater compiles against the test warehouse, so it runs after dbt-test.
 lint-sql: setup
-	EVENTS_PATH=$(TEST_EVENTS) EVENTS_FORMAT=canonical DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint $(SQL_PATHS) --processes 2
+	EVENTS_PATH=$(TEST_EVENTS) EVENTS_FORMAT=canonical ASSIGNMENTS_PATH= DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint $(SQL_PATHS) --processes 2
 
 pytest: setup
 	FUNNELHOUSE_TEST_DB=$(TEST_DB) FUNNELHOUSE_TEST_EVENTS=$(TEST_EVENTS) $(BIN)/python -m pytest -q

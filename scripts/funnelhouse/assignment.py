@@ -46,6 +46,14 @@ def _validated_weights(weights: Sequence[float]) -> list[float]:
     return w
 
 
+def _left_sum(values: Sequence[float]) -> float:
+    """``((0.0 + v_0) + v_1) + ...`` in IEEE double (``sum`` is compensated from Python 3.12)."""
+    total = 0.0
+    for x in values:
+        total += x
+    return total
+
+
 def md5_bucket(salt: str, user_id: str) -> int:
     """Bucket in [0, 10000): first 8 hex digits of md5(salt + ':' + user_id), mod 10000."""
     digest = hashlib.md5(f"{salt}:{user_id}".encode()).hexdigest()
@@ -60,9 +68,7 @@ def md5_thresholds(weights: Sequence[float], coverage: float) -> list[float]:
     left to right; a SQL implementation must use the same order to agree bit for bit.
     """
     w = _validated_weights(weights)
-    total = 0.0
-    for x in w:
-        total += x
+    total = _left_sum(w)
     out: list[float] = []
     cumsum = 0.0
     for x in w:
@@ -142,10 +148,10 @@ def growthbook_bucket_ranges(
 
     Coverage is clamped to [0, 1] as in the SDK. Weights are normalised to sum to 1 (the SDK
     instead falls back to equal weights when they do not sum to 1 within 0.01; for weights that
-    already sum to 1 both agree).
+    already sum to 1 both agree). Sums are folded left to right, as the SQL macro does.
     """
     w = _validated_weights(weights)
-    total = sum(w)
+    total = _left_sum(w)
     cov = min(max(float(coverage), 0.0), 1.0)
     ranges: list[tuple[float, float]] = []
     cumulative = 0.0

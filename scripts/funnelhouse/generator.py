@@ -69,6 +69,14 @@ contract). The window is ``[start + round(days/6) days, start + round(3*days/4) 
   analysis of the file estimates this truth up to the noise of the random assignment; the
   per-arm realised numbers are in ``experiment.realised``.
 
+* **Assignment log** (``<out stem>.assignments.parquet``, see
+  :mod:`funnelhouse.assignment_log`): what the experimentation service recorded -- every user
+  with an event inside the window, assigned at that first event (so it also holds users who were
+  never exposed), plus about 1 % of users logged a second time in the other variant. Those
+  multi-variant users stay in the truth's potential outcomes; ``experiment.assignment_log`` counts
+  them and gives the per-arm realised numbers without them (the population a warehouse that
+  excludes them analyses).
+
 The truth JSON (``<out stem>.truth.json``) has the keys ``generator``, ``parameters``,
 ``schema``, ``baked_in``, ``realised`` (clean data), ``dirty`` and ``experiment``. Realised
 funnel rates are per generator visit.
@@ -91,7 +99,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-from funnelhouse import dirty
+from funnelhouse import assignment_log, dirty
 from funnelhouse.ids import decimal_ids, hex_ids, scramble, with_nulls
 from funnelhouse.simparams import CHANNELS, COUNTRIES, DAY_US, DEVICES, EVENT_TYPES, BehaviourParams
 from funnelhouse.simulate import (
@@ -279,6 +287,7 @@ def generate(config: GeneratorConfig, progress: ProgressFn | None = None) -> dic
     rows_total = 0
     n_chunks = -(-config.users // config.chunk_users)
     sink = _Sink(config.out, config.format)
+    logs: list[dict[str, np.ndarray]] = []
     try:
         for index in range(n_chunks):
             n_users = min(config.chunk_users, config.users - index * config.chunk_users)
@@ -302,6 +311,7 @@ def generate(config: GeneratorConfig, progress: ProgressFn | None = None) -> dic
             rows_total += order.size
             for kind, k in counts.items():
                 dirty_counts[kind] += k
+            logs.append(chunk.assignments)
             for key, value in chunk.stats.items():
                 totals[key] = totals[key] + value if key in totals else value.copy()
             offsets = Offsets(
@@ -317,6 +327,15 @@ def generate(config: GeneratorConfig, progress: ProgressFn | None = None) -> dic
         sink.tmp.unlink(missing_ok=True)
         raise
     sink.close()
+    log_user = np.concatenate([lg["user"] for lg in logs])
+    assignment_log.write_log(
+        assignment_log.assignments_path(config.out),
+        exp.experiment_id,
+        exp.variants,
+        user_ids(log_user).to_pylist(),
+        np.concatenate([lg["variant"] for lg in logs]),
+        np.concatenate([lg["assigned_at_us"] for lg in logs]),
+    )
     truth = build_truth(config, exp, totals, dirty_counts, rows_total)
     path = truth_path(config.out)
     path.write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
@@ -446,6 +465,31 @@ def _experiment_truth(
         for i, name in enumerate(exp.variants)
     }
     c_rate, t_rate = _rate(converted[0], exposed[0]), _rate(converted[1], exposed[1])
+    log_rows, assigned, multi, multi_exposed = (int(x) for x in t["assignment_log"])
+    single = t["exposed_single_by_arm"].tolist()
+    single_converted = t["converted_single_by_arm"].tolist()
+    log = {
+        "file": "<events file stem>.assignments.parquet",
+        "columns": assignment_log.SCHEMA.names,
+        "rule": "a user is assigned (and logged) at their first event inside the window, "
+        "whether or not they are exposed later; variant = assign_md5(salt, user_id)",
+        "multi_variant_rule": "users with md5_bucket(salt + ':dual', user_id) < "
+        f"{assignment_log.DUAL_BUCKETS} are logged again 1-{assignment_log.DUAL_MAX_DELAY_HOURS} "
+        "hours later in another variant (their events follow the first)",
+        "rows": log_rows,
+        "assigned_users": assigned,
+        "multi_variant_users": multi,
+        "multi_variant_share": _rate(multi, assigned),
+        "multi_variant_exposed_users": multi_exposed,
+        "realised_excluding_multi_variant": {
+            name: {
+                "exposed_users": single[i],
+                "converters": single_converted[i],
+                "conversion_rate": _rate(single_converted[i], single[i]),
+            }
+            for i, name in enumerate(exp.variants)
+        },
+    }
     return {
         "experiment_id": exp.experiment_id,
         "salt": exp.salt,
@@ -493,6 +537,7 @@ def _experiment_truth(
                 round(t_rate / c_rate - 1, 6) if c_rate and t_rate is not None else None
             ),
         },
+        "assignment_log": log,
     }
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from funnelhouse.assignment import assign_md5_many
+from funnelhouse.assignment_log import chunk_log
 from funnelhouse.ids import hex_ids, scramble
 from funnelhouse.simparams import DAY_US, HOUR_US, MINUTE_US, BehaviourParams
 
@@ -92,6 +93,8 @@ class Chunk:
     n_visits: int
     n_orders: int
     stats: dict[str, np.ndarray] = field(default_factory=dict)
+    # assignment log rows: global user index, variant index, assigned_at (see assignment_log)
+    assignments: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _group_starts(counts: np.ndarray) -> np.ndarray:
@@ -339,6 +342,24 @@ def simulate_chunk(
         "country": users["country"][vis_user[k_visit]],
     }
 
+    # --- assignment log: first realised event in the window (no random draws) --------------
+    k_user = vis_user[k_visit]
+    k_at = ev_at[kept]
+    in_window = (k_at >= exp.window_start_us) & (k_at < exp.window_end_us)
+    first_in_window = np.full(n_users, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_in_window, k_user[in_window], k_at[in_window])
+    log = chunk_log(
+        exp.salt,
+        exp.weights,
+        exp.coverage,
+        user_ids(offsets.users + np.arange(n_users)).to_pylist(),
+        first_in_window,
+        min(exp.window_end_us, period.end_us) - 1,
+    )
+    multi = log.pop("multi_variant")
+    assigned = log.pop("assigned")
+    single = exposed & ~multi  # the population a warehouse analyses (multi-variant excluded)
+
     # --- statistics (additive across chunks) -----------------------------------------------
     realised_visit = start_real < period.end_us
     has_cart = np.bincount(k_visit[k_type == ADD_TO_CART], minlength=V) > 0
@@ -375,6 +396,18 @@ def simulate_chunk(
         "exposed_by_arm": np.bincount(arms, minlength=n_arms),
         "converted_by_arm": np.bincount(arms, weights=y_real[exp_mask], minlength=n_arms),
         "revenue_cents_by_arm": np.bincount(arms, weights=rev_real[exp_mask], minlength=n_arms),
+        "exposed_single_by_arm": np.bincount(arm[single], minlength=n_arms),
+        "converted_single_by_arm": np.bincount(
+            arm[single], weights=y_real[single], minlength=n_arms
+        ),
+        "assignment_log": np.array(
+            [
+                int(log["user"].size),
+                int(assigned.sum()),
+                int(multi.sum()),
+                int(np.sum(exposed & multi)),
+            ]
+        ),
         "potential": np.array(
             [
                 int(exp_mask.sum()),
@@ -386,4 +419,12 @@ def simulate_chunk(
         ),
     }
     stats = {key: np.asarray(v).astype(np.int64) for key, v in stats.items()}
-    return Chunk(columns=columns, n_users=n_users, n_visits=V, n_orders=n_orders, stats=stats)
+    log["user"] = offsets.users + log["user"]
+    return Chunk(
+        columns=columns,
+        n_users=n_users,
+        n_visits=V,
+        n_orders=n_orders,
+        stats=stats,
+        assignments=log,
+    )

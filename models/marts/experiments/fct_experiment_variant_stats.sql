@@ -1,0 +1,49 @@
+{#- The per-variant sufficient statistics scripts/analyze.py reads: one row per experiment x
+    variant x metric x segment ('all'/'all' overall; user_type new/returning; device), over the
+    full conversion windows of all exposed users. Zero rows where an arm has nobody. -#}
+{%- set columns = experiment_statistics_columns() %}
+
+with
+
+spine as (
+    select * from {{ ref('int_experiment_stats_spine') }}
+),
+
+by_exposure_date as (
+    select * from {{ ref('int_experiment_stats_by_exposure_date') }}
+),
+
+overall as (
+    select
+        experiment_id,
+        variant,
+        metric_name,
+        segment_name,
+        segment_value,
+        {% for column in columns -%}
+            sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from by_exposure_date
+    group by experiment_id, variant, metric_name, segment_name, segment_value
+),
+
+final as (
+    select
+        spine.experiment_id,
+        spine.variant,
+        spine.metric_name,
+        spine.segment_name,
+        spine.segment_value,
+        spine.metric_type,
+        {{ experiment_zero_filled_statistics('overall', 'spine') }}
+    from spine
+    left join overall
+        on
+            spine.experiment_id = overall.experiment_id
+            and spine.variant = overall.variant
+            and spine.metric_name = overall.metric_name
+            and spine.segment_name = overall.segment_name
+            and spine.segment_value = overall.segment_value
+)
+
+select * from final

@@ -1,0 +1,92 @@
+{#- fct_experiment_variant_stats cumulated by exposure date: for each look_date from the
+    experiment's first to its last exposure date, the statistics of the users exposed up to and
+    including that day. Metric values are each user's full conversion-window values (not as
+    observed by look_date), so the last look_date equals fct_experiment_variant_stats. -#}
+{%- set columns = experiment_statistics_columns() %}
+
+with
+
+spine as (
+    select * from {{ ref('int_experiment_stats_spine') }}
+),
+
+by_exposure_date as (
+    select * from {{ ref('int_experiment_stats_by_exposure_date') }}
+),
+
+exposures as (
+    select * from {{ ref('fct_experiment_exposures') }}
+),
+
+exposure_days as (
+    select
+        experiment_id,
+        min(exposure_date) as first_exposure_date,
+        max(exposure_date) as last_exposure_date
+    from exposures
+    group by experiment_id
+),
+
+look_dates as (
+    select
+        experiment_id,
+        cast(unnest(generate_series(
+            cast(first_exposure_date as timestamp),
+            cast(last_exposure_date as timestamp),
+            interval 1 day
+        )) as date) as look_date
+    from exposure_days
+),
+
+daily_spine as (
+    select
+        spine.*,
+        look_dates.look_date
+    from spine
+    inner join look_dates
+        on spine.experiment_id = look_dates.experiment_id
+),
+
+daily as (
+    select
+        daily_spine.experiment_id,
+        daily_spine.variant,
+        daily_spine.metric_name,
+        daily_spine.segment_name,
+        daily_spine.segment_value,
+        daily_spine.metric_type,
+        daily_spine.look_date,
+        {{ experiment_zero_filled_statistics('by_exposure_date', 'daily_spine') }}
+    from daily_spine
+    left join by_exposure_date
+        on
+            daily_spine.experiment_id = by_exposure_date.experiment_id
+            and daily_spine.variant = by_exposure_date.variant
+            and daily_spine.metric_name = by_exposure_date.metric_name
+            and daily_spine.segment_name = by_exposure_date.segment_name
+            and daily_spine.segment_value = by_exposure_date.segment_value
+            and daily_spine.look_date = by_exposure_date.exposure_date
+),
+
+final as (
+    select
+        experiment_id,
+        variant,
+        metric_name,
+        segment_name,
+        segment_value,
+        metric_type,
+        look_date,
+        cast(sum(users) over cumulative as bigint) as users,  -- noqa: RF04
+        {% for column in columns if column != 'users' -%}
+            sum({{ column }}) over cumulative as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from daily
+    window cumulative as (
+        partition by experiment_id, variant, metric_name, segment_name, segment_value
+        order by look_date asc
+        rows between unbounded preceding and current row
+    )
+)
+
+select * from final
