@@ -62,6 +62,10 @@ def dbt_build(
         str(workdir / "logs"),
         "--exclude",
         "test_type:unit",
+        # only tests whose parents are all selected (a test between a selected node and an
+        # unbuilt one, e.g. a seed of another area, cannot run in a partial build)
+        "--indirect-selection",
+        "cautious",
         "--select",
         *select,
     ]
