@@ -9,9 +9,9 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pytest
-from dbt_helpers import run_dbt
 from funnelhouse.assignment import assign_growthbook_many, assign_md5_many
 from scipy import stats
+from warehouse_helpers import ROOT, run_dbt
 
 N_USERS = 100_000
 SPLIT = "-- @@split@@"
@@ -45,7 +45,19 @@ def sql_con() -> duckdb.DuckDBPyConnection:
         "select *, {{ experiment_variant_index('hash_method', 'bucket', 'weights', 'coverage') }}"
         " as variant_index from bucketed " + SPLIT + "\n{{ create_experiment_functions() }}"
     )
-    out = run_dbt(["compile", "--quiet", "--inline", inline])
+    # the same events path, database and target path as the prefix build of
+    # test_experiments_warehouse, so that dbt parses the project only partially
+    workdir = ROOT / "build" / "test" / "pytest-dbt"
+    workdir.mkdir(parents=True, exist_ok=True)
+    out = run_dbt(
+        "compile",
+        workdir / "prefix_events.parquet",
+        workdir / "prefix.duckdb",
+        "--quiet",
+        "--inline",
+        inline,
+        env={"ASSIGNMENTS_PATH": ""},
+    ).stdout
     bucket_sql, variant_sql, functions_sql = (part.strip() for part in out.split(SPLIT))
     con = duckdb.connect()
     con.execute(functions_sql)

@@ -1,7 +1,5 @@
-"""The experiment marts of the test warehouse against independent pandas / Python computations.
-
-Needs FUNNELHOUSE_TEST_DB and FUNNELHOUSE_TEST_EVENTS (set by `make pytest`): skipped when
-they are unset, failing when they name missing files."""
+"""The experiment marts of the test warehouse (conftest's test_warehouse: the one `make dbt-test`
+built, or one built here) against independent pandas / Python computations."""
 
 from __future__ import annotations
 
@@ -14,9 +12,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from dbt_helpers import DBT_DB, DBT_EVENTS, DBT_TARGET, env_path, run_dbt
 from funnelhouse.assignment import assign_growthbook_many, assign_md5_many
 from funnelhouse.assignment_log import assignments_path
+from warehouse_helpers import ROOT, run_dbt
 
 STAT_COLUMNS = [
     "users",
@@ -31,16 +29,18 @@ STAT_COLUMNS = [
 ]
 STAT_KEYS = ["experiment_id", "variant", "metric_name", "segment_name", "segment_value"]
 HASH = {"md5": assign_md5_many, "growthbook": assign_growthbook_many}
+# Fixed paths (shared with test_experiment_assignment_sql) so that dbt parses only partially.
+DBT_WORKDIR = ROOT / "build" / "test" / "pytest-dbt"
 
 
 @pytest.fixture(scope="module")
-def con() -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(env_path("FUNNELHOUSE_TEST_DB")), read_only=True)
+def con(test_db: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(test_db), read_only=True)
 
 
 @pytest.fixture(scope="module")
-def events_path() -> Path:
-    return env_path("FUNNELHOUSE_TEST_EVENTS")
+def events_path(test_events: Path) -> Path:
+    return test_events
 
 
 @pytest.fixture(scope="module")
@@ -335,23 +335,24 @@ def test_simulation_reproduces_the_hypothesised_uplift(con, user_metrics, experi
 def test_assignments_are_stable_when_data_are_appended(con, events_path) -> None:
     """Build the assignments on the first half of the events and compare them with the full
     build: users common to both keep their variant and bucket."""
-    DBT_TARGET.mkdir(parents=True, exist_ok=True)
-    DBT_DB.unlink(missing_ok=True)
+    DBT_WORKDIR.mkdir(parents=True, exist_ok=True)
+    prefix, db = DBT_WORKDIR / "prefix_events.parquet", DBT_WORKDIR / "prefix.duckdb"
+    db.unlink(missing_ok=True)
     duckdb.execute(
-        f"copy (select * from '{events_path}' where event_at < '2026-01-31') to '{DBT_EVENTS}'"
+        f"copy (select * from '{events_path}' where event_at < '2026-01-31') to '{prefix}'"
     )
-    db = DBT_DB
     run_dbt(
-        [
-            "build",
-            "--select",
-            "+fct_experiment_assignments",
-            "--exclude-resource-type",
-            "test",
-            "--exclude-resource-type",
-            "unit_test",
-            "--quiet",
-        ]
+        "build",
+        prefix,
+        db,
+        "--select",
+        "+fct_experiment_assignments",
+        "--exclude-resource-type",
+        "test",
+        "--exclude-resource-type",
+        "unit_test",
+        "--quiet",
+        env={"ASSIGNMENTS_PATH": ""},
     )
     query = (
         "select experiment_id, user_id, variant, bucket from marts.fct_experiment_assignments "

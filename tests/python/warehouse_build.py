@@ -62,8 +62,8 @@ def dbt_build(
         str(workdir / "logs"),
         "--exclude",
         "test_type:unit",
-        # Only tests whose every parent is selected: a relationship test into a mart that is not
-        # part of this build (dim_users, say) must not run against a table that does not exist.
+        # only tests whose parents are all selected (a test between a selected node and an
+        # unbuilt one, e.g. a seed of another area, cannot run in a partial build)
         "--indirect-selection",
         "cautious",
         "--select",

@@ -63,7 +63,7 @@ aa_sums as (
         aa_assignments.experiment_id,
         aa_assignments.salt_index,
         aa_assignments.variant,
-        count(*) as users,
+        count(*) as users,  -- noqa: RF04
         {% for name in metrics -%}
             {%- set m = experiment_metric_numerator(name, 'outcomes.observed_') -%}
             {%- set d = experiment_metric_denominator(name, 'outcomes.observed_') -%}
