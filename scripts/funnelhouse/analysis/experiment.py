@@ -267,6 +267,12 @@ def analyze_experiment(
     )
 
 
+NO_EXPOSURES = (
+    "no exposed users in this data (a logged test without its assignment log here, or an "
+    "exposure event the data never has)"
+)
+
+
 def analyze_warehouse(
     db_path: str | Path,
     experiment_ids: Sequence[str] | None,
@@ -275,7 +281,9 @@ def analyze_warehouse(
     """Analyse the given experiments (None = all) of a warehouse into the report's JSON.
 
     With one named experiment every problem is an AnalysisError; with all experiments a broken
-    experiment is listed under ``errors`` and the others are still analysed.
+    experiment is listed under ``errors`` and the others are still analysed, and an experiment
+    nobody was exposed to in this data (e.g. a logged test whose assignment log belongs to
+    another dataset) is listed under ``skipped``.
     """
     with Warehouse(db_path) as warehouse:
         contract_notes = warehouse.check_contract()
@@ -288,8 +296,11 @@ def analyze_warehouse(
         if not ids:
             raise AnalysisError("marts.dim_experiments has no experiments")
         strict = experiment_ids is not None
-        experiments, errors = [], []
+        experiments, errors, skipped = [], [], []
         for experiment_id in ids:
+            if not strict and warehouse.exposed_users(experiment_id) == 0:
+                skipped.append({"experiment_id": experiment_id, "reason": NO_EXPOSURES})
+                continue
             try:
                 data = warehouse.load_experiment(experiment_id)
                 data.notes.extend(contract_notes)
@@ -322,6 +333,7 @@ def analyze_warehouse(
             "notes": assumption_notes,
             "experiments": experiments,
             "errors": errors,
+            "skipped": skipped,
             "cohort_retention": cohorts,
         }
     )

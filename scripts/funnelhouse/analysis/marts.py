@@ -178,6 +178,13 @@ class Warehouse:
         frame = self.query(f"select experiment_id from {SCHEMA}.dim_experiments order by 1")
         return [str(v) for v in frame["experiment_id"].tolist()]
 
+    def exposed_users(self, experiment_id: str) -> int | None:
+        """Exposed users of an experiment per fct_experiment_health (None without a row)."""
+        rows = self._experiment_rows("fct_experiment_health", experiment_id, "experiment_id")
+        if rows.empty or _is_missing(rows.iloc[0].get("exposed_users")):
+            return None
+        return int(rows.iloc[0]["exposed_users"])
+
     def load_experiment(self, experiment_id: str) -> ExperimentData:
         """Read one experiment's rows from every contracted table."""
         dim = self._experiment_rows("dim_experiments", experiment_id, "experiment_id")

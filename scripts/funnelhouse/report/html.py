@@ -548,6 +548,10 @@ def _overview(result: dict[str, Any]) -> str:
         [e(err["experiment_id"]), "", _pill("invalid"), f"not analysed: {e(err['error'])}"]
         for err in result.get("errors", [])
     ]
+    rows += [
+        [e(skip["experiment_id"]), "", "skipped", e(skip["reason"])]
+        for skip in result.get("skipped", [])
+    ]
     return _table(["experiment", "kind", "decision", "in one sentence"], rows, left=4)
 
 

@@ -153,6 +153,8 @@ def summary(result: dict[str, Any]) -> str:
         lines += experiment_summary(experiment, result["alpha"])
     for error in result.get("errors", []):
         lines.append(f"NOT ANALYSED {error['experiment_id']}: {error['error']}")
+    for skipped in result.get("skipped", []):
+        lines.append(f"SKIPPED {skipped['experiment_id']}: {skipped['reason']}")
     for note in result.get("notes", []):
         lines.append(f"note: {note}")
     return "\n".join(lines)

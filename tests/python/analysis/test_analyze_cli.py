@@ -284,3 +284,36 @@ def test_analysis_of_the_dbt_test_warehouse(test_warehouse_path, tmp_path):
     assert users + excluded == truth["truth"]["exposed_users"]
     primary = metric_row(experiment, experiment["primary_metric"])
     assert primary["estimable"] and primary["sequential"]["available"]
+
+
+def test_all_skips_an_experiment_nobody_was_exposed_to(tmp_path):
+    """A logged test whose assignment log belongs to another dataset has no exposures here:
+    --all reports it as skipped (exit 0); naming it explicitly is still a clear error."""
+    path = tmp_path / "w.duckdb"
+    build_warehouse(
+        path,
+        [
+            ExperimentSpec("fine", users=3_000, days=4, aa_salts=3),
+            ExperimentSpec("elsewhere", users=3_000, days=4, aa_salts=3),
+        ],
+        cohorts=False,
+    )
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "update marts.fct_experiment_health set exposed_users = 0 "
+            "where experiment_id = 'elsewhere'"
+        )
+        for table in ("fct_experiment_variant_stats", "fct_experiment_variant_stats_daily"):
+            con.execute(
+                f"update marts.{table} set users = 0, metric_sum = 0, metric_sum_squares = 0 "
+                "where experiment_id = 'elsewhere'"
+            )
+    run = run_cli("--db", str(path), "--all", json_path=tmp_path / "a.json")
+    assert run.returncode == 0, run.stderr
+    assert [x["experiment_id"] for x in run.result["experiments"]] == ["fine"]
+    assert run.result["errors"] == []
+    assert [x["experiment_id"] for x in run.result["skipped"]] == ["elsewhere"]
+    assert "SKIPPED elsewhere: no exposed users" in run.stdout
+    explicit = run_cli("--db", str(path), "--experiment", "elsewhere")
+    assert explicit.returncode != 0
+    assert len(explicit.stderr.strip().splitlines()) == 1
