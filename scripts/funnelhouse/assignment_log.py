@@ -11,7 +11,7 @@ behaviour the data show). One row per assigned user::
     variant        text       'control' | 'treatment'
     assigned_at    timestamp  UTC, microseconds
 
-A small share of users (``md5_bucket(salt + ':dual', user_id) < DUAL_BUCKETS``, i.e. 1 %) is
+A small share of users (``md5_bucket(salt + ':dual', user_id) < DUAL_BUCKETS``, i.e. 0.3 %) is
 logged a second time in another variant, 1-72 hours later (a second device, a cleared cookie):
 the warehouse must exclude them. The choice is hash-based, so it draws nothing from the
 simulation's random streams and the events file is unchanged by the log.
@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from funnelhouse.assignment import assign_md5_many, md5_buckets
 from funnelhouse.simparams import HOUR_US
 
-DUAL_BUCKETS = 100  # of 10000: share of assigned users also logged in a second variant
+DUAL_BUCKETS = 30  # of 10000: share of assigned users also logged in a second variant
 DUAL_MAX_DELAY_HOURS = 72
 
 SCHEMA = pa.schema(
@@ -49,7 +49,7 @@ def assignments_path(out: Path) -> Path:
 
 
 def is_multi_variant(salt: str, user_ids: list[str]) -> np.ndarray:
-    """Users the service also logs in a second variant (hash-based, about 1 %)."""
+    """Users the service also logs in a second variant (hash-based, about 0.3 %)."""
     return md5_buckets(f"{salt}:dual", user_ids) < DUAL_BUCKETS
 
 

@@ -72,7 +72,7 @@ contract). The window is ``[start + round(days/6) days, start + round(3*days/4) 
 * **Assignment log** (``<out stem>.assignments.parquet``, see
   :mod:`funnelhouse.assignment_log`): what the experimentation service recorded -- every user
   with an event inside the window, assigned at that first event (so it also holds users who were
-  never exposed), plus about 1 % of users logged a second time in the other variant. Those
+  never exposed), plus about 0.3 % of users logged a second time in the other variant. Those
   multi-variant users stay in the truth's potential outcomes; ``experiment.assignment_log`` counts
   them and gives the per-arm realised numbers without them (the population a warehouse that
   excludes them analyses).

@@ -45,7 +45,7 @@ def test_log_file_schema_and_truth(run) -> None:
         log["multi_variant_users"],
     )
     assert multi == 2 * multi_users  # every repeated user is in two different variants
-    assert 0.005 < log["multi_variant_share"] < 0.02  # about 1 %
+    assert 0.001 < log["multi_variant_share"] < 0.006  # about 0.3 % (the "invalid" limit is 1 %)
 
 
 def test_log_follows_the_hash_contract_and_the_window(run) -> None:
@@ -61,7 +61,7 @@ def test_log_follows_the_hash_contract_and_the_window(run) -> None:
     ids = [r[0] for r in first]
     arms = assign_md5_many(exp["salt"], ids, exp["weights"], exp["coverage"])
     assert [r[1] for r in first] == [exp["variants"][a] for a in arms]
-    dual = md5_buckets(f"{exp['salt']}:dual", ids) < 100
+    dual = md5_buckets(f"{exp['salt']}:dual", ids) < 30
     assert sum(dual) == exp["assignment_log"]["multi_variant_users"]
     lo, hi = exp["window_start"], exp["window_end"]
     inside = con.execute(
