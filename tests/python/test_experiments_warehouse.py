@@ -52,7 +52,9 @@ def truth(events_path: Path) -> dict[str, Any]:
 def user_metrics(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     df = con.sql("select * from marts.fct_experiment_user_metrics").df()
     assert len(df) > 1000
-    return df
+    # Shuffled on purpose: a test that relies on the mart's row order must fail here every time,
+    # not once in a while when DuckDB's parallel scan returns rows in another order.
+    return df.sample(frac=1.0, random_state=7).reset_index(drop=True)
 
 
 def _df(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
@@ -288,8 +290,10 @@ def test_simulation_reproduces_the_hypothesised_uplift(con, user_metrics, experi
         con, f"select * from marts.dim_experiment_variants where experiment_id = '{experiment_id}'"
     ).set_index("variant")
     um = user_metrics[user_metrics["experiment_id"] == experiment_id]
-    wide = {m: g.set_index("user_id") for m, g in um.groupby("metric_name")}
+    # Align every metric's rows on the same user order: DuckDB does not promise a row order.
+    wide = {m: g.set_index("user_id").sort_index() for m, g in um.groupby("metric_name")}
     purchase, revenue = wide["purchase"], wide["revenue"]
+    assert revenue.index.equals(purchase.index)
     in_segment = pd.Series(True, index=purchase.index)
     if isinstance(exp["uplift_segment"], str):
         name, value = exp["uplift_segment"].split("=")
