@@ -34,9 +34,11 @@ sessionized as (
     select
         *,
         sum(cast(is_session_start as integer)) over user_timeline as session_number,
+        -- the id is hashed at the session's first event only (a quarter of the rows) and carried
+        -- forward to the session's other events
         last_value(
-            case when is_session_start then event_id end ignore nulls
-        ) over user_timeline as session_first_event_id,
+            case when is_session_start then {{ row_hash(['user_id', 'event_id']) }} end ignore nulls
+        ) over user_timeline as session_id,
         last_value(
             case when is_session_start then user_event_number end ignore nulls
         ) over user_timeline as session_first_user_event_number
@@ -51,7 +53,7 @@ sessionized as (
 final as (
     select
         event_id,
-        {{ row_hash(['user_id', 'session_first_event_id']) }} as session_id,
+        session_id,
         user_id,
         event_at,
         cast(event_at as date) as event_date,
