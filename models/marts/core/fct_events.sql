@@ -2,7 +2,10 @@
     the user's first event and whenever the gap to the previous event is strictly greater than
     var('session_timeout_minutes'). A session's id is md5(user_id, its first event_id): the same
     input gives the same ids on every rebuild, and appending later events never changes the id
-    of an earlier session. Sessions do not split at midnight. -#}
+    of an earlier session. Sessions do not split at midnight.
+    Two window passes over the same partitioning and order: the first flags session starts
+    (it needs the previous event), the second counts them; window functions cannot nest. The
+    one-sort alternatives measured slower at 10 M events (README, "How fast"). -#}
 {%- set timeout_microseconds = var('session_timeout_minutes') * 60 * 1000000 -%}
 
 with
