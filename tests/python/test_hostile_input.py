@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from warehouse_build import Build, dbt_build, node_status
+from warehouse_helpers import Build, dbt_build, node_status
 
 CANONICAL = [
     "user_id",

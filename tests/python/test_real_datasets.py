@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from warehouse_build import SHARED_DATA, Build, dbt_build, node_status
+from warehouse_helpers import SHARED_DATA, Build, dbt_build, node_status
 
 RETAILROCKET = {
     "csv": SHARED_DATA / "retailrocket" / "events_sample.csv",
