@@ -18,19 +18,9 @@ import duckdb
 import pandas as pd
 
 from funnelhouse.analysis.errors import AnalysisError
+from funnelhouse.stats.sufficient import SUM_COLUMNS
 
 SCHEMA = "marts"
-SUM_COLUMNS: tuple[str, ...] = (
-    "users",
-    "metric_sum",
-    "metric_sum_squares",
-    "denominator_sum",
-    "denominator_sum_squares",
-    "metric_denominator_sum_product",
-    "covariate_sum",
-    "covariate_sum_squares",
-    "metric_covariate_sum_product",
-)
 STATS_KEY: tuple[str, ...] = ("experiment_id", "variant", "metric_name", "segment_name")
 STATS_COLUMNS: tuple[str, ...] = (*STATS_KEY, "segment_value", *SUM_COLUMNS)
 
