@@ -60,3 +60,9 @@
         or ({{ name }} = 'channel' and {{ channel }} = {{ value }})
     )
 {%- endmacro %}
+
+
+{#- The grain of every per-variant statistics table: experiment x variant x metric x segment. -#}
+{% macro experiment_statistics_keys() -%}
+    {{ return(['experiment_id', 'variant', 'metric_name', 'segment_name', 'segment_value']) }}
+{%- endmacro %}

@@ -40,9 +40,7 @@ final as (
         reached_steps.steps_reached_at
     from reached_steps
     inner join funnel_steps
-        on
-            reached_steps.funnel_name = funnel_steps.funnel_name
-            and reached_steps.step_number = funnel_steps.step_number
+        on {{ columns_match('reached_steps', 'funnel_steps', ['funnel_name', 'step_number']) }}
 )
 
 select * from final

@@ -2,6 +2,7 @@
     variant x metric x segment ('all'/'all' overall; user_type new/returning; device), over the
     full conversion windows of all exposed users. Zero rows where an arm has nobody. -#}
 {%- set columns = experiment_statistics_columns() %}
+{%- set keys = experiment_statistics_keys() %}
 
 with
 
@@ -15,16 +16,12 @@ by_exposure_date as (
 
 overall as (
     select
-        experiment_id,
-        variant,
-        metric_name,
-        segment_name,
-        segment_value,
+        {{ keys | join(', ') }},
         {% for column in columns -%}
             sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from by_exposure_date
-    group by experiment_id, variant, metric_name, segment_name, segment_value
+    group by {{ keys | join(', ') }}
 ),
 
 final as (
@@ -38,12 +35,7 @@ final as (
         {{ experiment_zero_filled_statistics('overall', 'spine') }}
     from spine
     left join overall
-        on
-            spine.experiment_id = overall.experiment_id
-            and spine.variant = overall.variant
-            and spine.metric_name = overall.metric_name
-            and spine.segment_name = overall.segment_name
-            and spine.segment_value = overall.segment_value
+        on {{ columns_match('spine', 'overall', keys) }}
 )
 
 select * from final

@@ -3,6 +3,7 @@
     including that day. Metric values are each user's full conversion-window values (not as
     observed by look_date), so the last look_date equals fct_experiment_variant_stats. -#}
 {%- set columns = experiment_statistics_columns() %}
+{%- set keys = experiment_statistics_keys() %}
 
 with
 
@@ -60,11 +61,7 @@ daily as (
     from daily_spine
     left join by_exposure_date
         on
-            daily_spine.experiment_id = by_exposure_date.experiment_id
-            and daily_spine.variant = by_exposure_date.variant
-            and daily_spine.metric_name = by_exposure_date.metric_name
-            and daily_spine.segment_name = by_exposure_date.segment_name
-            and daily_spine.segment_value = by_exposure_date.segment_value
+            {{ columns_match('daily_spine', 'by_exposure_date', keys) }}
             and daily_spine.look_date = by_exposure_date.exposure_date
 ),
 
@@ -83,7 +80,7 @@ final as (
         {% endfor %}
     from daily
     window cumulative as (
-        partition by experiment_id, variant, metric_name, segment_name, segment_value
+        partition by {{ keys | join(', ') }}
         order by look_date asc
         rows between unbounded preceding and current row
     )
