@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--dir", type=Path, default=ROOT / "bench", help="work directory")
     parser.add_argument("--json", type=Path, default=None, help="results file")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of (a) and (b); best is kept")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of (a) and (b); best is kept")
     args = parser.parse_args(argv)
 
     workdir = args.dir.resolve()
@@ -286,6 +286,10 @@ def main(argv: list[str] | None = None) -> int:
         "peak_build_memory_mb": round(build_rss / 2**20),
         "runs_seconds": {"a": order_by_runs, "b": session_runs},
         "ratio_b_over_a": sessionize / order_by,
+        # each round's (b)/(a): the two ran back to back, so a slow spell of the machine hits both
+        "ratio_b_over_a_per_round": [
+            b / a for a, b in zip(order_by_runs, session_runs, strict=True)
+        ],
         "ratio_c_over_b": pandas_seconds / sessionize,
         "targets": {"ratio_b_over_a_max": 1.5, "ratio_c_over_b_min": 3.0},
         "sessions_dbt": dbt_sessions,
@@ -301,7 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     for m in results["measurements"]:
         print(f"{m['name']:<28}{m['seconds']:>10.2f}  {m['detail']}")
     print(f"{'e_peak_build_memory':<28}{results['peak_build_memory_mb']:>10} MB")
-    print(f"(b)/(a) = {results['ratio_b_over_a']:.2f}  (target <= 1.5)")
+    rounds = ", ".join(f"{r:.2f}" for r in results["ratio_b_over_a_per_round"])
+    ratio = results["ratio_b_over_a"]
+    print(f"(b)/(a) = {ratio:.2f}  (target <= 1.5; best of each; each round: {rounds})")
     print(f"(c)/(b) = {results['ratio_c_over_b']:.2f}  (target >= 3)")
     agree = "agree" if not any(differences.values()) else "DISAGREE"
     print(

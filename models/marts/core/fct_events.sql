@@ -46,9 +46,10 @@ sessionized as (
             case when is_session_start then user_event_number end ignore nulls
         ) over user_timeline as session_first_user_event_number
     from flagged
+    -- user_event_number follows (event_at, event_id) one to one; an integer sorts cheaper
     window user_timeline as (
         partition by user_id
-        order by event_at asc, event_id asc
+        order by user_event_number asc
         rows between unbounded preceding and current row
     )
 ),
