@@ -9,3 +9,9 @@
         else {{ expression }}
     end
 {%- endmacro %}
+
+{#- A raw column as text: cast, white space trimmed (trim_whitespace), blank -> null. The one
+    definition of a cleaned text field, for every staging model that reads a raw file. -#}
+{% macro clean_text(column) -%}
+    nullif({{ trim_whitespace('cast(' ~ column ~ ' as varchar)') }}, '')
+{%- endmacro %}

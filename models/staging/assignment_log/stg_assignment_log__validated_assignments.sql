@@ -4,12 +4,7 @@
     the registry with assignment_source = logged; the variant must be one of its variants; an
     assigned_at that is given must parse; texts must not exceed var('max_text_length'). -#}
 {%- set raw_relation = ref('stg_assignment_log__raw_assignments') -%}
-{%- set raw_types = {} -%}
-{%- if execute -%}
-    {%- for column in adapter.get_columns_in_relation(raw_relation) -%}
-        {%- do raw_types.update({column.name | lower: column.dtype}) -%}
-    {%- endfor -%}
-{%- endif -%}
+{%- set raw_types = column_types(raw_relation) -%}
 
 with
 
@@ -30,11 +25,11 @@ trimmed as (
         source_file,
         source_row_number,
         parse_error,
-        nullif({{ trim_whitespace('cast(experiment_id as varchar)') }}, '') as experiment_id,
+        {{ clean_text('experiment_id') }} as experiment_id,
         -- trimmed exactly like the events' user ids, so that the two match
-        nullif({{ trim_whitespace('cast(user_id as varchar)') }}, '') as user_id,
-        nullif({{ trim_whitespace('cast(variant as varchar)') }}, '') as variant,
-        nullif({{ trim_whitespace('cast(assigned_at as varchar)') }}, '') as assigned_at_text,
+        {{ clean_text('user_id') }} as user_id,
+        {{ clean_text('variant') }} as variant,
+        {{ clean_text('assigned_at') }} as assigned_at_text,
         {{ parse_utc_timestamp('assigned_at', raw_types.get('assigned_at')) }} as assigned_at
     from raw_assignments
 ),

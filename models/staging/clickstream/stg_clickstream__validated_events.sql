@@ -3,12 +3,7 @@
     else, since its fields cannot be trusted to be in their columns) or duplicate (of an earlier clean row with the same event_id; rows without an
     event_id get one derived from their full content, so identical rows are duplicates). -#}
 {%- set raw_relation = ref('stg_clickstream__raw_events') -%}
-{%- set raw_types = {} -%}
-{%- if execute -%}
-    {%- for column in adapter.get_columns_in_relation(raw_relation) -%}
-        {%- do raw_types.update({column.name | lower: column.dtype}) -%}
-    {%- endfor -%}
-{%- endif -%}
+{%- set raw_types = column_types(raw_relation) -%}
 {%- set text_columns = [
     'user_id', 'source_event_id', 'source_session_id', 'item_id', 'order_id',
     'device', 'channel', 'country'
@@ -35,20 +30,18 @@ trimmed as (
         source_file,
         source_row_number,
         parse_error,
-        nullif({{ trim_whitespace('cast(user_id as varchar)') }}, '') as user_id,
-        nullif({{ trim_whitespace('cast(event_at as varchar)') }}, '') as event_at_text,
+        {{ clean_text('user_id') }} as user_id,
+        {{ clean_text('event_at') }} as event_at_text,
         {{ parse_utc_timestamp('event_at', raw_types.get('event_at')) }} as event_at,
-        lower(
-            nullif({{ trim_whitespace('cast(event_type as varchar)') }}, '')
-        ) as source_event_type,
-        nullif({{ trim_whitespace('cast(event_id as varchar)') }}, '') as source_event_id,
-        nullif({{ trim_whitespace('cast(session_id as varchar)') }}, '') as source_session_id,
-        nullif({{ trim_whitespace('cast(item_id as varchar)') }}, '') as item_id,
-        nullif({{ trim_whitespace('cast(order_id as varchar)') }}, '') as order_id,
-        nullif({{ trim_whitespace('cast(revenue as varchar)') }}, '') as revenue_text,
-        lower(nullif({{ trim_whitespace('cast(device as varchar)') }}, '')) as device,
-        lower(nullif({{ trim_whitespace('cast(channel as varchar)') }}, '')) as channel,
-        upper(nullif({{ trim_whitespace('cast(country as varchar)') }}, '')) as country
+        lower({{ clean_text('event_type') }}) as source_event_type,
+        {{ clean_text('event_id') }} as source_event_id,
+        {{ clean_text('session_id') }} as source_session_id,
+        {{ clean_text('item_id') }} as item_id,
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('revenue') }} as revenue_text,
+        lower({{ clean_text('device') }}) as device,
+        lower({{ clean_text('channel') }}) as channel,
+        upper({{ clean_text('country') }}) as country
     from raw_events
 ),
 
