@@ -2,7 +2,12 @@
 
     python scripts/generate_events.py [--users N] [--days D] [--seed S] [--start YYYY-MM-DD]
         [--out data/events.parquet] [--format parquet|csv] [--uplift 0.08]
-        [--dirty-rate 0.001] [--quiet]
+        [--dirty-rate 0.001] [--daily-files DIR [--late-share 0.02] [--late-days 3]] [--quiet]
+
+With --daily-files DIR the events are written as one file per day (DIR/2026-01-01.parquet, ...;
+funnelhouse.daily_files), the truth and the assignment log next to the folder
+(DIR.truth.json, DIR.assignments.parquet); --late-share makes that share of the rows arrive
+in a later day's file (1 to --late-days days late).
 
 See funnelhouse.generator for the data contract and the definition of the truth.
 """
@@ -46,6 +51,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=g.DEFAULT_DIRTY_RATE,
         help="rate of injected data-quality noise (0 = clean)",
     )
+    p.add_argument(
+        "--daily-files",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="write one file per day into DIR instead of --out",
+    )
+    p.add_argument(
+        "--late-share",
+        type=float,
+        default=0.0,
+        help="with --daily-files: share of rows that arrive in a later day's file",
+    )
+    p.add_argument(
+        "--late-days", type=int, default=3, help="with --late-share: at most this many days late"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress or summary output")
     return p.parse_args(argv)
 
@@ -61,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         fmt=args.format,
         uplift=args.uplift,
         dirty_rate=args.dirty_rate,
+        daily_dir=args.daily_files,
+        late_share=args.late_share,
+        late_days=args.late_days,
     )
     try:
         config.validate()
@@ -74,8 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         exp = truth["experiment"]
         summary = {
-            "out": str(config.out),
-            "truth": str(g.truth_path(config.out)),
+            "out": str(config.output),
+            "truth": str(g.truth_path(config.output)),
             "rows": truth["dirty"]["rows_total"],
             "events_clean": truth["realised"]["events_clean"],
             "exposed_users": exp["truth"]["exposed_users"],

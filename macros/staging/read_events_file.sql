@@ -96,9 +96,9 @@
 
 
 {#- The DuckDB table function that reads a raw events file whose columns are file_columns
-    (from events_file_columns). -#}
+    (from events_file_columns); path may also be a list of Parquet files with those columns. -#}
 {% macro read_events_file(path, file_columns) -%}
-    {%- if is_csv_path(path) -%}
+    {%- if path is string and is_csv_path(path) -%}
         {%- set csv_columns = [] -%}
         {%- for name in (file_columns.keys() | list) + [csv_overflow_column()] -%}
             {%- do csv_columns.append(sql_string(name) ~ ": 'VARCHAR'") -%}
@@ -107,7 +107,8 @@
             header = true, {{ csv_dialect(path) }},
             nullstr = 'funnelhouse: no null string', filename = true)
     {%- else -%}
-        read_parquet({{ sql_string(path) }}, filename = true, file_row_number = true)
+        read_parquet({{ sql_string(path) if path is string else sql_string_list(path) }},
+            filename = true, file_row_number = true)
     {%- endif -%}
 {%- endmacro %}
 
@@ -117,7 +118,7 @@
     'missing_fields' or 'extra_fields'; always null for Parquet), then the file's columns. -#}
 {% macro events_file_rows(path, file_columns) -%}
     {%- set names = file_columns.keys() | list -%}
-    {%- if is_csv_path(path) -%}
+    {%- if path is string and is_csv_path(path) -%}
         {%- set row_number = 'row_number() over ()' -%}
         {%- if names -%}
             {%- set parse_error = "case when \"" ~ csv_overflow_column()
@@ -172,4 +173,73 @@
         'user_id', 'event_at', 'event_type', 'event_id', 'session_id', 'item_id',
         'order_id', 'revenue', 'device', 'channel', 'country'
     ]) }}
+{%- endmacro %}
+
+
+{#- Several event files read as one relation (see events_files): {'columns': name -> type over
+    all the files (a column's type where the files agree, VARCHAR where they do not; a column
+    some files lack is null in their rows), 'by_file': file -> its own columns}. -#}
+{% macro events_files_columns(files) -%}
+    {%- set by_file = {} -%}
+    {%- set types = {} -%}
+    {%- set names = [] -%}
+    {%- for file in files -%}
+        {%- set file_columns = events_file_columns(file) -%}
+        {%- do by_file.update({file: file_columns}) -%}
+        {%- for name, type in file_columns.items() -%}
+            {%- if name not in types -%}
+                {%- do names.append(name) -%}
+                {%- do types.update({name: type}) -%}
+            {%- elif types[name] != type -%}
+                {%- do types.update({name: 'VARCHAR'}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set columns = {} -%}
+    {%- for name in names -%}
+        {%- do columns.update({name: types[name]}) -%}
+    {%- endfor -%}
+    {{ return({'columns': columns, 'by_file': by_file}) }}
+{%- endmacro %}
+
+
+{#- The rows of several event files as one subquery with the columns of events_file_rows:
+    source_file, source_row_number, parse_error, then every column of `read`
+    (events_files_columns). Parquet files with the same columns are read by one scan; each CSV
+    file by its own reader (its own header). -#}
+{% macro events_files_rows(files, read) -%}
+    {%- set columns = read['columns'] -%}
+    {%- set groups = [] -%}
+    {%- for file in files -%}
+        {%- set file_columns = read['by_file'][file] -%}
+        {%- set previous = groups[-1] if groups else none -%}
+        {%- if previous and not is_csv_path(file) and not is_csv_path(previous['files'][0])
+            and previous['columns'] == file_columns -%}
+            {%- do previous['files'].append(file) -%}
+        {%- else -%}
+            {%- do groups.append({'files': [file], 'columns': file_columns}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    (
+        {%- for group in groups %}
+        select
+            source_file,
+            source_row_number,
+            parse_error
+            {%- for name, type in columns.items() %},
+            {% if name not in group['columns'] -%}
+                cast(null as {{ type }})
+            {%- elif group['columns'][name] != type -%}
+                cast("{{ name }}" as {{ type }})
+            {%- else -%}
+                "{{ name }}"
+            {%- endif %} as "{{ name }}"
+            {%- endfor %}
+        {%- set source = group['files'][0] if is_csv_path(group['files'][0]) else group['files'] %}
+        from {{ events_file_rows(source, group['columns']) }} as file_rows
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    )
 {%- endmacro %}

@@ -99,7 +99,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-from funnelhouse import assignment_log, dirty
+from funnelhouse import assignment_log, daily_files, dirty
 from funnelhouse.ids import decimal_ids, hex_ids, scramble, with_nulls
 from funnelhouse.simparams import CHANNELS, COUNTRIES, DAY_US, DEVICES, EVENT_TYPES, BehaviourParams
 from funnelhouse.simulate import (
@@ -154,11 +154,23 @@ class GeneratorConfig:
     dirty_rate: float = DEFAULT_DIRTY_RATE
     chunk_users: int = CHUNK_USERS
     params: BehaviourParams = field(default_factory=BehaviourParams)
+    # One file per day into this folder instead of one file (funnelhouse.daily_files); a share
+    # late_share of the rows arrives 1 to late_days days late.
+    daily_dir: Path | None = None
+    late_share: float = 0.0
+    late_days: int = 3
+
+    @property
+    def output(self) -> Path:
+        """The events file, or the folder of daily files (truth and log paths derive from it)."""
+        return self.daily_dir if self.daily_dir is not None else self.out
 
     @property
     def format(self) -> str:
         if self.fmt:
             return self.fmt
+        if self.daily_dir is not None:
+            return "parquet"
         return "csv" if self.out.suffix.lower() == ".csv" else "parquet"
 
     def validate(self) -> None:
@@ -172,10 +184,15 @@ class GeneratorConfig:
             raise ValueError("uplift must be > -1")
         if self.format not in ("parquet", "csv"):
             raise ValueError(f"unknown format {self.format!r}")
+        if not 0 <= self.late_share <= 1 or self.late_days < 1:
+            raise ValueError("late_share must be within [0, 1] and late_days at least 1")
+        if self.late_share and self.daily_dir is None:
+            raise ValueError("late arrivals need daily files (--daily-files DIR)")
 
 
 def truth_path(out: Path) -> Path:
-    """``data/events.parquet`` -> ``data/events.truth.json``."""
+    """``data/events.parquet`` -> ``data/events.truth.json`` (a folder ``data/daily`` ->
+    ``data/daily.truth.json``)."""
     return out.with_name(f"{out.stem}.truth.json")
 
 
@@ -258,7 +275,7 @@ class _Sink:
                 str(self.tmp), SCHEMA, compression="zstd", write_statistics=True
             )
 
-    def write(self, table: pa.Table) -> None:
+    def write(self, table: pa.Table, cols: dict[str, np.ndarray], index: int) -> None:
         if self.fmt == "csv":
             self.writer.write_table(table)
         else:
@@ -267,6 +284,50 @@ class _Sink:
     def close(self) -> None:
         self.writer.close()
         os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self.writer.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+class _DailySink:
+    """One file per day (funnelhouse.daily_files), with the late arrivals drawn per chunk."""
+
+    def __init__(self, config: GeneratorConfig, period: Period) -> None:
+        schema = CSV_SCHEMA if config.format == "csv" else SCHEMA
+        assert config.daily_dir is not None
+        self.config = config
+        self.period = period
+        self.files = daily_files.DailySinks(
+            config.daily_dir, config.start, config.days, config.format, schema
+        )
+        self.rows_late = 0
+
+    def write(self, table: pa.Table, cols: dict[str, np.ndarray], index: int) -> None:
+        config = self.config
+        rng = np.random.default_rng([config.seed, index, daily_files.LATE_STREAM])
+        at = cols["event_at"]
+        days = daily_files.arrival_days(
+            rng, at, self.period.start_us, config.days, config.late_share, config.late_days
+        )
+        self.rows_late += int(np.sum(days > (at - self.period.start_us) // DAY_US))
+        self.files.write(table, days)
+
+    def close(self) -> None:
+        self.files.close()
+
+    def abort(self) -> None:
+        self.files.abort()
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "folder": str(self.config.daily_dir),
+            "files": [path.name for path in self.files.paths],
+            "rows_per_file": self.files.rows,
+            "late_share": self.config.late_share,
+            "late_days": self.config.late_days,
+            "rows_late": self.rows_late,
+        }
 
 
 # --- driver ----------------------------------------------------------------------------------
@@ -286,7 +347,7 @@ def generate(config: GeneratorConfig, progress: ProgressFn | None = None) -> dic
     dirty_counts = dict.fromkeys(dirty.DIRTY_KINDS, 0)
     rows_total = 0
     n_chunks = -(-config.users // config.chunk_users)
-    sink = _Sink(config.out, config.format)
+    sink = _DailySink(config, period) if config.daily_dir else _Sink(config.out, config.format)
     logs: list[dict[str, np.ndarray]] = []
     try:
         for index in range(n_chunks):
@@ -307,7 +368,7 @@ def generate(config: GeneratorConfig, progress: ProgressFn | None = None) -> dic
             )
             order = rng.permutation(cols["event_type"].size)
             cols = {k: v[order] for k, v in cols.items()}
-            sink.write(to_table(cols, config.format))
+            sink.write(to_table(cols, config.format), cols, index)
             rows_total += order.size
             for kind, k in counts.items():
                 dirty_counts[kind] += k
@@ -323,13 +384,12 @@ def generate(config: GeneratorConfig, progress: ProgressFn | None = None) -> dic
             if progress:
                 progress(index + 1, n_chunks, rows_total)
     except BaseException:
-        sink.writer.close()
-        sink.tmp.unlink(missing_ok=True)
+        sink.abort()
         raise
     sink.close()
     log_user = np.concatenate([lg["user"] for lg in logs])
     assignment_log.write_log(
-        assignment_log.assignments_path(config.out),
+        assignment_log.assignments_path(config.output),
         exp.experiment_id,
         exp.variants,
         user_ids(log_user).to_pylist(),
@@ -337,7 +397,9 @@ def generate(config: GeneratorConfig, progress: ProgressFn | None = None) -> dic
         np.concatenate([lg["assigned_at_us"] for lg in logs]),
     )
     truth = build_truth(config, exp, totals, dirty_counts, rows_total)
-    path = truth_path(config.out)
+    if config.daily_dir is not None:
+        truth["daily_files"] = sink.describe()
+    path = truth_path(config.output)
     path.write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
     return truth
 
@@ -436,7 +498,7 @@ def build_truth(
             "dirty_rate": config.dirty_rate,
             "chunk_users": config.chunk_users,
             "format": config.format,
-            "file": config.out.name,
+            "file": config.output.name,
         },
         "schema": [{"name": f.name, "type": str(f.type)} for f in SCHEMA],
         "baked_in": config.params.baked_in(),

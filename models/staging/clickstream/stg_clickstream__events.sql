@@ -22,7 +22,8 @@ final as (
         country,
         is_event_id_derived,
         source_file,
-        source_row_number
+        source_row_number,
+        _loaded_at
     from validated_events
     where load_outcome = 'clean'
 )

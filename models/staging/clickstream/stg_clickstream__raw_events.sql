@@ -1,6 +1,7 @@
 {{ config(materialized='view') }}
 
-{#- The raw events in the canonical raw contract, exactly as read, with their location (file,
+{#- The raw events of every file under var('events_path') (macro events_files: one file, a
+    folder or a glob) in the canonical raw contract, exactly as read, with their location (file,
     row) so that every row can be traced, and the CSV parse check (parse_error). The format is
     var('events_format'): 'canonical' reads the file here (optional canonical columns missing
     from the file are nulls); 'retailrocket' and 'rees46' read it through their own staging
@@ -17,14 +18,17 @@
     + canonical_event_columns() -%}
 
 {%- if events_format == 'canonical' -%}
-    {%- set path = var('events_path') -%}
-    {%- set file_columns = events_file_columns(path) -%}
-    {%- do require_events_file_columns(
-        path, file_columns, ['user_id', 'event_at', 'event_type'], 'canonical') -%}
-    {%- set source_relation = events_file_rows(path, file_columns) -%}
+    {%- set files = events_files() -%}
+    {%- set read = events_files_columns(files) -%}
+    {%- for file in files -%}
+        {%- do require_events_file_columns(
+            file, read['by_file'][file], ['user_id', 'event_at', 'event_type'], 'canonical') -%}
+    {%- endfor -%}
+    {%- set source_relation = events_files_rows(files, read) -%}
     {%- set select_list = ['source_file', 'source_row_number', 'parse_error'] -%}
     {%- for column in canonical_event_columns() -%}
-        {%- do select_list.append(events_file_column(column, file_columns) ~ ' as ' ~ column) -%}
+        {%- do select_list.append(
+            events_file_column(column, read['columns']) ~ ' as ' ~ column) -%}
     {%- endfor -%}
 {%- else -%}
     {%- if events_format == 'retailrocket' -%}

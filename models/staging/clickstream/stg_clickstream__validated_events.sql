@@ -1,8 +1,23 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail'
+) }}
+
 {#- Every raw row, typed and trimmed, with its load outcome: clean, quarantined (with the first
     rule it breaks; a CSV record with missing or extra fields is malformed_row before anything
-    else, since its fields cannot be trusted to be in their columns) or duplicate (of an earlier clean row with the same event_id; rows without an
-    event_id get one derived from their full content, so identical rows are duplicates). -#}
+    else, since its fields cannot be trusted to be in their columns) or duplicate (of an earlier
+    clean row with the same event_id, in file and row order, across all files; rows without an
+    event_id get one derived from their full content, so identical rows are duplicates).
+
+    Incremental: a build reads only the files it has not loaded yet (stg_clickstream__event_files
+    says which files there are and stops on a changed one); their rows are appended and never
+    rewritten. Since files load in name order, a new row is a duplicate when its event_id is
+    already clean in an earlier file, and too_late (the last rule) when its event_at is more than
+    var('late_event_days') days before the newest event of the earlier files: the same rules a
+    full refresh applies to all files at once, so both give the same rows. -#}
 {%- set raw_relation = ref('stg_clickstream__raw_events') -%}
+{%- set event_files = ref('stg_clickstream__event_files') -%}
 {%- set raw_types = column_types(raw_relation) -%}
 {%- set text_columns = [
     'user_id', 'source_event_id', 'source_session_id', 'item_id', 'order_id',
@@ -14,11 +29,21 @@
     {%- set event_at_ceiling = "timestamp '" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S')
         ~ "' + interval (" ~ var('future_tolerance_minutes') ~ ") minute" -%}
 {%- endif -%}
+{%- set new_files = [] -%}
+{%- if execute and is_incremental() -%}
+    {%- set new_files = run_query(
+        'select source_file from ' ~ event_files ~ ' where source_file not in '
+        ~ '(select distinct source_file from ' ~ this ~ ') order by source_file'
+    ).columns[0].values() | list -%}
+{%- endif %}
 
 with
 
 raw_events as (
     select * from {{ raw_relation }}
+    {%- if is_incremental() %}
+    where source_file in ({{ sql_string_list(new_files)[1:-1] or 'null' }})
+    {%- endif %}
 ),
 
 event_type_map as (
@@ -76,7 +101,7 @@ checked as (
                     coalesce(length({{ column }}), 0){{ ',' if not loop.last }}
                 {%- endfor %}
             ) > {{ var('max_text_length') }} then 'text_too_long'
-        end as quarantine_reason,
+        end as content_problem,
         case when source_event_id is null then {{ row_hash([
             'user_id', 'event_at', 'source_event_type', 'source_session_id', 'item_id',
             'order_id', 'revenue_value', 'device', 'channel', 'country'
@@ -91,9 +116,54 @@ identified as (
     from checked
 ),
 
+file_newest_events as (
+    select
+        source_file,
+        max(event_at) as newest_event_at
+    from identified
+    where content_problem is null
+    group by source_file
+),
+
+{#- Per file, the newest event of the files before it in load order: of earlier builds
+    (incremental) and of the files before it in this one. -#}
+file_watermarks as (
+    select
+        source_file,
+        {%- if is_incremental() %}
+        greatest(
+            (select max(event_at) from {{ this }} where load_outcome <> 'quarantined'),
+            max(newest_event_at) over earlier_files
+        ) as earlier_newest_event_at
+        {%- else %}
+        max(newest_event_at) over earlier_files as earlier_newest_event_at
+        {%- endif %}
+    from file_newest_events
+    window earlier_files as (
+        order by source_file asc rows between unbounded preceding and 1 preceding
+    )
+),
+
+late_checked as (
+    select
+        identified.*,
+        file_watermarks.earlier_newest_event_at,
+        coalesce(
+            identified.content_problem,
+            case
+                when identified.event_at < {{ dbt.dateadd(
+                    'day', -var('late_event_days'), 'file_watermarks.earlier_newest_event_at'
+                ) }} then 'too_late'
+            end
+        ) as quarantine_reason
+    from identified
+    left join file_watermarks
+        on identified.source_file = file_watermarks.source_file
+),
+
 repeated_event_ids as (
     select event_id
-    from identified
+    from late_checked
     where quarantine_reason is null
     group by event_id
     having count(*) > 1
@@ -102,27 +172,47 @@ repeated_event_ids as (
 occurrences as (
     -- Ranking only the rows whose event_id repeats keeps the common case sort-free.
     select
-        identified.source_file,
-        identified.source_row_number,
+        late_checked.source_file,
+        late_checked.source_row_number,
         row_number() over (
-            partition by identified.event_id
-            order by identified.source_file, identified.source_row_number
+            partition by late_checked.event_id
+            order by late_checked.source_file, late_checked.source_row_number
         ) as event_id_occurrence
-    from identified
+    from late_checked
     inner join repeated_event_ids
-        on identified.event_id = repeated_event_ids.event_id
-    where identified.quarantine_reason is null
+        on late_checked.event_id = repeated_event_ids.event_id
+    where late_checked.quarantine_reason is null
+),
+
+{#- Event ids already clean in an earlier build's files: new rows with them are duplicates. -#}
+loaded_event_ids as (
+    {%- if is_incremental() %}
+    select loaded.event_id
+    from {{ this }} as loaded
+    where
+        loaded.load_outcome = 'clean'
+        and loaded.event_id in (
+            select late_checked.event_id from late_checked
+            where late_checked.quarantine_reason is null
+        )
+    {%- else %}
+    select cast(null as varchar) as event_id
+    where false
+    {%- endif %}
 ),
 
 ranked as (
     select
-        identified.*,
-        coalesce(occurrences.event_id_occurrence, 1) as event_id_occurrence
-    from identified
+        late_checked.*,
+        coalesce(occurrences.event_id_occurrence, 1)
+        + case when loaded_event_ids.event_id is null then 0 else 1 end as event_id_occurrence
+    from late_checked
     left join occurrences
         on
-            identified.source_file = occurrences.source_file
-            and identified.source_row_number = occurrences.source_row_number
+            late_checked.source_file = occurrences.source_file
+            and late_checked.source_row_number = occurrences.source_row_number
+    left join loaded_event_ids
+        on late_checked.event_id = loaded_event_ids.event_id
 ),
 
 final as (
@@ -155,7 +245,8 @@ final as (
             when quarantine_reason is not null then quarantine_reason
             when event_id_occurrence > 1 and source_event_id is null then 'duplicate_row'
             when event_id_occurrence > 1 then 'duplicate_event_id'
-        end as load_reason
+        end as load_reason,
+        {{ build_timestamp() }} as _loaded_at
     from ranked
 )
 

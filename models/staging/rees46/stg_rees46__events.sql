@@ -10,16 +10,19 @@
     event time and a purchase row is one order line, so on views and carts it is not revenue.
     category_id, category_code and brand are not part of the event contract. No event ids
     (derived from the content downstream), order ids, devices, channels or countries. -#}
-{%- set path = var('events_path') -%}
-{%- set file_columns = events_file_columns(path) -%}
-{%- do require_events_file_columns(
-    path, file_columns, [['event_time', 'event_time_utc'], 'event_type', 'user_id'], 'rees46') -%}
+{%- set files = events_files() -%}
+{%- set read = events_files_columns(files) -%}
+{%- set file_columns = read['columns'] -%}
+{%- for file in files -%}
+    {%- do require_events_file_columns(file, read['by_file'][file],
+        [['event_time', 'event_time_utc'], 'event_type', 'user_id'], 'rees46') -%}
+{%- endfor -%}
 {%- set event_time_column = 'event_time' if 'event_time' in file_columns else 'event_time_utc' %}
 
 with
 
 source_rows as (
-    select * from {{ events_file_rows(path, file_columns) }} as source_rows
+    select * from {{ events_files_rows(files, read) }} as source_rows
 ),
 
 final as (

@@ -9,10 +9,13 @@
     transaction, mapped by the event_type_map seed) -> event_type, itemid -> item_id,
     transactionid -> order_id. The source has no event ids (derived from the content
     downstream), no sessions, prices, devices, channels or countries. -#}
-{%- set path = var('events_path') -%}
-{%- set file_columns = events_file_columns(path) -%}
-{%- do require_events_file_columns(
-    path, file_columns, ['timestamp', 'visitorid', 'event'], 'retailrocket') -%}
+{%- set files = events_files() -%}
+{%- set read = events_files_columns(files) -%}
+{%- set file_columns = read['columns'] -%}
+{%- for file in files -%}
+    {%- do require_events_file_columns(
+        file, read['by_file'][file], ['timestamp', 'visitorid', 'event'], 'retailrocket') -%}
+{%- endfor -%}
 {#- Unix milliseconds of 0001-01-01 and 9999-12-31 23:59:59.999 UTC. -#}
 {%- set min_unix_ms = -62135596800000 -%}
 {%- set max_unix_ms = 253402300799999 -%}
@@ -20,7 +23,7 @@
 with
 
 source_rows as (
-    select * from {{ events_file_rows(path, file_columns) }} as source_rows
+    select * from {{ events_files_rows(files, read) }} as source_rows
 ),
 
 parsed as (
