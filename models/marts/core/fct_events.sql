@@ -21,7 +21,8 @@
     new event itself. No session straddles the tail's start, so the tail is re-sessionized on
     its own, continuing the user's numbering from the events before it; the replace_tail
     strategy (macros/incremental) swaps the user's old tail rows for
-    the new ones. A late event is thus placed where its timestamp belongs, extends, merges or
+    the new ones. The tails' events are read from staging (loaded rows and new ones alike). A
+    late event is thus placed where its timestamp belongs, extends, merges or
     splits the sessions around it, and no session outside the tails changes. -#}
 {%- set timeout_microseconds = var('session_timeout_minutes') * 60 * 1000000 -%}
 
@@ -41,8 +42,14 @@ new_event_users as (
     group by user_id
 ),
 
+{#- What is known of these users' earlier events (a narrow read of the loaded rows). -#}
 loaded_user_events as (
-    select loaded.*
+    select
+        loaded.user_id,
+        loaded.event_at,
+        loaded.session_number,
+        loaded.event_number_in_session,
+        loaded.user_event_number
     from {{ this }} as loaded
     inner join new_event_users
         on loaded.user_id = new_event_users.user_id
@@ -123,37 +130,33 @@ tails as (
     from tail_boundaries
 ),
 
+tail_lower_bound as (
+    select min(tail_start_at) as tail_start_at
+    from tails
+),
+
+{#- The events of the tails: new ones and loaded ones, from staging, whose rows are in load
+    order, so the lower bound skips the blocks of older days. -#}
 tail_events as (
     select
-        new_events.event_id,
-        new_events.user_id,
-        new_events.event_at,
-        new_events.event_type,
-        new_events.source_session_id,
-        new_events.item_id,
-        new_events.order_id,
-        new_events.revenue,
-        new_events.device,
-        new_events.channel,
-        new_events.country
-    from new_events
-    union all
-    select
-        loaded_user_events.event_id,
-        loaded_user_events.user_id,
-        loaded_user_events.event_at,
-        loaded_user_events.event_type,
-        loaded_user_events.source_session_id,
-        loaded_user_events.item_id,
-        loaded_user_events.order_id,
-        loaded_user_events.revenue,
-        loaded_user_events.device,
-        loaded_user_events.channel,
-        loaded_user_events.country
-    from loaded_user_events
+        clean_events.event_id,
+        clean_events.user_id,
+        clean_events.event_at,
+        clean_events.event_type,
+        clean_events.source_session_id,
+        clean_events.item_id,
+        clean_events.order_id,
+        clean_events.revenue,
+        clean_events.device,
+        clean_events.channel,
+        clean_events.country
+    from {{ ref('stg_clickstream__events') }} as clean_events
+    cross join tail_lower_bound
     inner join tails
-        on loaded_user_events.user_id = tails.user_id
-    where loaded_user_events.event_at >= tails.tail_start_at
+        on clean_events.user_id = tails.user_id
+    where
+        clean_events.event_at >= tail_lower_bound.tail_start_at
+        and clean_events.event_at >= tails.tail_start_at
 ),
 
 events as (

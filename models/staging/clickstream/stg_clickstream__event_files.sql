@@ -8,18 +8,24 @@
     - a new file sorts before a loaded one (files are loaded in name order; the late-event rule
       and the duplicate rule depend on that order),
 
-    because loading it would double-count or silently drop rows. `dbt build --full-refresh`
-    reloads every file as it is now. Only new files and files whose size or modification time
-    changed are hashed. -#}
+    because loading it would double-count or silently drop rows; and when the settings that
+    shaped the loaded rows changed (macro history_settings: the engine version, the vars, the
+    incremental models and their seeds), because old and new rows would follow different
+    rules. `dbt build --full-refresh` reloads every file as it is now with the current
+    settings. Only new files and files whose size or modification time changed are hashed. -#}
 {%- set files = events_files() -%}
+{%- set settings = history_settings() -%}
+{%- set previous_settings = {} -%}
 {%- set stats = events_file_stats(files) -%}
 {%- set previous = {} -%}
 {%- set existing = load_relation(this) if execute else none -%}
 {%- if existing is not none -%}
     {%- for row in run_query(
         'select source_file, file_size, cast(modified_at as varchar) as modified_at, fingerprint,'
-        ~ ' cast(first_loaded_at as varchar) as first_loaded_at from ' ~ this).rows -%}
+        ~ ' cast(first_loaded_at as varchar) as first_loaded_at, build_settings from ' ~ this
+    ).rows -%}
         {%- do previous.update({row['source_file']: row}) -%}
+        {%- do previous_settings.update(fromjson(row['build_settings'])) -%}
     {%- endfor -%}
 {%- endif -%}
 {%- set to_hash = [] -%}
@@ -60,11 +66,20 @@
 {%- for file in loaded_names if file not in files -%}
     {%- do problems.append(file ~ ' was loaded but is gone') -%}
 {%- endfor -%}
-{%- if problems and existing is not none and not flags.FULL_REFRESH -%}
-    {{ exceptions.raise_compiler_error(
-        "Loaded events files must not change: " ~ (problems | join('; '))
-        ~ ". Restore the files, or rebuild from all files as they are now with "
-        ~ "`dbt build --full-refresh`.") }}
+{%- if existing is not none and not flags.FULL_REFRESH -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error(
+            "Loaded events files must not change: " ~ (problems | join('; '))
+            ~ ". Restore the files, or rebuild from all files as they are now with "
+            ~ "`dbt build --full-refresh`.") }}
+    {%- endif -%}
+    {%- set changed = changed_history_settings(previous_settings, settings) if previous else [] -%}
+    {%- if changed -%}
+        {{ exceptions.raise_compiler_error(
+            "The loaded events were built with other settings than this build's: "
+            ~ (changed | join(', ')) ~ " changed. An incremental build would mix old and new "
+            ~ "rules: rebuild everything with `dbt build --full-refresh`.") }}
+    {%- endif -%}
 {%- endif %}
 
 with
@@ -77,7 +92,8 @@ files as (
             cast({{ row['file_size'] }} as bigint) as file_size,
             cast({{ sql_string(row['modified_at']) }} as timestamp) as modified_at,
             cast({{ sql_string(row['fingerprint']) }} as varchar) as fingerprint,
-            cast({{ sql_string(row['first_loaded_at']) }} as timestamp) as first_loaded_at
+            cast({{ sql_string(row['first_loaded_at']) }} as timestamp) as first_loaded_at,
+            cast({{ sql_string(tojson(settings, sort_keys=true)) }} as varchar) as build_settings
         {% if not loop.last -%}
             union all
         {% endif -%}

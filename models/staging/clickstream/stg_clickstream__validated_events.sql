@@ -112,7 +112,8 @@ checked as (
 identified as (
     select
         *,
-        coalesce(source_event_id, 'derived-' || derived_id_hash) as event_id
+        coalesce(source_event_id, 'derived-' || derived_id_hash) as event_id,
+        {{ id_hash("coalesce(source_event_id, 'derived-' || derived_id_hash)") }} as _event_id_hash
     from checked
 ),
 
@@ -126,33 +127,51 @@ file_newest_events as (
 ),
 
 {#- Per file, the newest event of the files before it in load order: of earlier builds
-    (incremental) and of the files before it in this one. -#}
+    (incremental: the latest build's rows know the newest event before them and hold their
+    own) and of the files before it in this one. -#}
+{%- if is_incremental() %}
+loaded_newest_events as (
+    select
+        greatest(
+            max(earlier_files_newest_event_at),
+            max(event_at) filter (where load_outcome <> 'quarantined')
+        ) as newest_event_at
+    from {{ this }}
+    where _loaded_at = (select max(latest._loaded_at) from {{ this }} as latest)
+),
+{%- endif %}
+
 file_watermarks as (
     select
-        source_file,
+        file_newest_events.source_file,
         {%- if is_incremental() %}
         greatest(
-            (select max(event_at) from {{ this }} where load_outcome <> 'quarantined'),
-            max(newest_event_at) over earlier_files
-        ) as earlier_newest_event_at
+            loaded_newest_events.newest_event_at,
+            max(file_newest_events.newest_event_at) over earlier_files
+        ) as earlier_files_newest_event_at
         {%- else %}
-        max(newest_event_at) over earlier_files as earlier_newest_event_at
+        max(file_newest_events.newest_event_at) over earlier_files
+            as earlier_files_newest_event_at
         {%- endif %}
     from file_newest_events
+    {%- if is_incremental() %}
+    cross join loaded_newest_events
+    {%- endif %}
     window earlier_files as (
-        order by source_file asc rows between unbounded preceding and 1 preceding
+        order by file_newest_events.source_file asc
+        rows between unbounded preceding and 1 preceding
     )
 ),
 
 late_checked as (
     select
         identified.*,
-        file_watermarks.earlier_newest_event_at,
+        file_watermarks.earlier_files_newest_event_at,
         coalesce(
             identified.content_problem,
             case
                 when identified.event_at < {{ dbt.dateadd(
-                    'day', -var('late_event_days'), 'file_watermarks.earlier_newest_event_at'
+                    'day', -var('late_event_days'), 'file_watermarks.earlier_files_newest_event_at'
                 ) }} then 'too_late'
             end
         ) as quarantine_reason
@@ -187,10 +206,15 @@ occurrences as (
 {#- Event ids already clean in an earlier build's files: new rows with them are duplicates. -#}
 loaded_event_ids as (
     {%- if is_incremental() %}
+    -- the 8-byte hash narrows millions of loaded rows to the few candidates; the id decides
     select loaded.event_id
     from {{ this }} as loaded
     where
         loaded.load_outcome = 'clean'
+        and loaded._event_id_hash in (
+            select late_checked._event_id_hash from late_checked
+            where late_checked.quarantine_reason is null
+        )
         and loaded.event_id in (
             select late_checked.event_id from late_checked
             where late_checked.quarantine_reason is null
@@ -246,6 +270,8 @@ final as (
             when event_id_occurrence > 1 and source_event_id is null then 'duplicate_row'
             when event_id_occurrence > 1 then 'duplicate_event_id'
         end as load_reason,
+        earlier_files_newest_event_at,
+        _event_id_hash,
         {{ build_timestamp() }} as _loaded_at
     from ranked
 )
