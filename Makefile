@@ -43,15 +43,17 @@ TEST_ASSIGNMENTS := $(TEST_DIR)/events.assignments.parquet
 TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_GENERATOR_ARGS := --users 3000 --days 60 --seed 7
 
-.PHONY: help setup data build run analyze test lint dbt-test pytest bench validate report-check clean
+.PHONY: help setup data build run analyze test lint dbt-test pytest bench bench-incremental bench-scale validate report-check clean
 
 help:
 	@echo "make run       set up, generate the default data if missing, dbt build, analyse"
 	@echo "make test      set up, ruff, dbt build on a small dataset (all tests), sqlfluff, pytest"
 	@echo "make bench     benchmark sessionization on 10 million events (slow)"
+	@echo "make bench-incremental  one new day's incremental refresh vs a full build, 10 M events (slow)"
+	@echo "make bench-scale        100 M events as daily files, peak memory and time vs 10 M (very slow)"
 	@echo "make validate  simulation checks of the statistics, and the generator's truth (slow)"
 	@echo "make report-check  render the HTML report in headless chromium; fail if blank"
-	@echo "options: DATA=generated|retailrocket|rees46  DUCKDB_PATH=...  EVENTS_PATH=..."
+	@echo "options: DATA=generated|retailrocket|rees46  DUCKDB_PATH=...  EVENTS_PATH=...  FULL_REFRESH=1"
 
 # --- set-up: a project-local virtualenv with the pinned dependencies -----------------------
 $(BIN)/.installed: requirements.txt
@@ -77,9 +79,14 @@ BUILD_STAMP := $(STAMPS)/build-$(DATA)-$(subst /,_,$(DUCKDB_PATH))
 ifeq ($(wildcard $(DUCKDB_PATH)),)
   $(shell rm -f $(BUILD_STAMP))
 endif
+# An incremental build when the only change is new files in an EVENTS_PATH folder (daily
+# files, docs/incremental.md); a full refresh when anything else changed (models, macros,
+# seeds, the project, a single events file, the assignment log), on the first build, or with
+# FULL_REFRESH=1.
+EVENTS_FOLDER := $(if $(wildcard $(EVENTS_PATH)/.),$(EVENTS_PATH))
 
 $(BUILD_STAMP): $(DBT_SOURCES) $(wildcard $(EVENTS_PATH) $(ASSIGNMENTS_FILE)) | setup data
-	$(DBT) build $(DBT_FLAGS)
+	$(DBT) build $(DBT_FLAGS) $(if $(or $(FULL_REFRESH),$(filter-out $(EVENTS_FOLDER),$?)),--full-refresh)
 	@mkdir -p $(STAMPS) && touch $@
 
 build: $(BUILD_STAMP)
@@ -116,6 +123,12 @@ pytest: setup
 # --- slow checks, not part of make test ----------------------------------------------------
 bench: setup
 	$(BIN)/python scripts/benchmark.py
+
+bench-incremental: setup
+	$(BIN)/python scripts/benchmark_incremental.py
+
+bench-scale: setup
+	$(BIN)/python scripts/benchmark_scale.py
 
 validate: setup
 	$(BIN)/python scripts/validate_stats.py
