@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ stop_on_unclosed_quote(this, experiment_assignments_path()) }}") }}
+
 {#- Every row of the assignment log, typed and trimmed, with the first rule it breaks
     (null = clean). Rules: a CSV record must have the header's number of fields; an experiment
     id and a user id are required; the experiment must be in
