@@ -15,46 +15,51 @@
 {#- Text with leading and trailing white space and invisible characters removed
     (invisible_code_points; DuckDB's one-argument trim() removes spaces only). The guard skips
     the (slower) character-set trim for the usual value that starts and ends with a visible
-    character: on 20 million ids it is faster than a plain trim(). -#}
+    character; it tests code point ranges that cover the set (a value starting with another
+    character of a range just takes the slow path, which trims nothing): range comparisons cost
+    little, IN lists over 20 million values do not. -#}
 {% macro trim_whitespace(expression) -%}
-    {%- set code_points = invisible_code_points() -%}
-    {%- set wide = code_points | select('>', 127) | join(', ') -%}
     {%- set characters = [] -%}
-    {%- for code_point in code_points -%}
+    {%- for code_point in invisible_code_points() -%}
         {%- do characters.append('chr(' ~ code_point ~ ')') -%}
     {%- endfor -%}
     case
         when
-            ascii({{ expression }}) <= 32 or ascii(right({{ expression }}, 1)) <= 32
-            or (ascii({{ expression }}) > 127 and ascii({{ expression }}) in ({{ wide }}))
-            or (
-                ascii(right({{ expression }}, 1)) > 127
-                and ascii(right({{ expression }}, 1)) in ({{ wide }})
-            )
+            {{ may_be_invisible('ascii(' ~ expression ~ ')') }}
+            or {{ may_be_invisible('ascii(right(' ~ expression ~ ', 1))') }}
             then trim({{ expression }}, {{ characters | join(' || ') }})
         else {{ expression }}
     end
 {%- endmacro %}
 
 
+{#- True when a code point may be one of invisible_code_points (ranges covering them). -#}
+{% macro may_be_invisible(code_point) -%}
+    ({{ code_point }} <= 32 or {{ code_point }} between 127 and 173
+        or {{ code_point }} between 5760 and 12288 or {{ code_point }} = 65279)
+{%- endmacro %}
+
+
 {#- A raw column as text: cast, white space and invisible characters trimmed (trim_whitespace),
-    and blank or a null-like token (var null_tokens, case-insensitive: 'NULL', 'None', ...) ->
-    null. The one definition of a cleaned text field, for every staging model that reads a raw
-    file. The byte-length test keeps lower() off almost every value. -#}
+    blank -> null. The one definition of a cleaned text field, for every staging model that
+    reads a raw file. -#}
 {% macro clean_text(column) -%}
-    {%- set trimmed = trim_whitespace('cast(' ~ column ~ ' as varchar)') -%}
-    {%- set tokens = var('null_tokens') | map('lower') | list -%}
-    {%- set lengths = [] -%}
-    {%- set quoted = [] -%}
-    {%- for token in tokens -%}
-        {%- do lengths.append(token | length) -%}
-        {%- do quoted.append(sql_string(token)) -%}
+    nullif({{ trim_whitespace('cast(' ~ column ~ ' as varchar)') }}, '')
+{%- endmacro %}
+
+
+{#- A raw id column (user_id, event_id): clean_text, and a null-like token (var null_tokens,
+    case-insensitive: 'NULL', 'None', ...) -> null, so that it is missing rather than a user or
+    an event id shared by unrelated rows. -#}
+{% macro clean_id(column) -%}
+    {%- set alternatives = [] -%}
+    {%- for token in var('null_tokens') -%}
+        {%- do alternatives.append(modules.re.escape(token | lower)) -%}
     {%- endfor -%}
+    {%- set cleaned = clean_text(column) -%}
     case
-        when
-            strlen({{ trimmed }}) in ({{ lengths | unique | join(', ') }})
-            and lower({{ trimmed }}) in ({{ quoted | join(', ') }})
+        when regexp_full_match({{ cleaned }}, {{ sql_string('(?i)' ~ (alternatives | join('|'))) }})
             then null
-        else nullif({{ trimmed }}, '')
+        else {{ cleaned }}
     end
 {%- endmacro %}

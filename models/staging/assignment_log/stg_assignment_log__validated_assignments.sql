@@ -29,7 +29,7 @@ trimmed as (
         parse_error,
         {{ clean_text('experiment_id') }} as experiment_id,
         -- trimmed exactly like the events' user ids, so that the two match
-        {{ clean_text('user_id') }} as user_id,
+        {{ clean_id('user_id') }} as user_id,
         {{ clean_text('variant') }} as variant,
         {{ clean_text('assigned_at') }} as assigned_at_text,
         {{ parse_utc_timestamp('assigned_at', raw_types.get('assigned_at')) }} as assigned_at

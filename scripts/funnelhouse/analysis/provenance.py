@@ -4,21 +4,15 @@ and warnings when the events file changed after the build or the build did not f
 from __future__ import annotations
 
 import datetime as dt
-import glob
 from pathlib import Path
 from typing import Any
 
-GLOB_CHARACTERS = frozenset("*?[")
+from funnelhouse.refresh.fingerprint import matching_files
+
 NO_BUILD_INFO = (
     "this warehouse has no marts.dq_build_info (built before build provenance was recorded): "
     "which data it holds is unknown; rebuild it with `make run`"
 )
-
-
-def _files(path: str) -> list[Path]:
-    if GLOB_CHARACTERS & set(path):
-        return [Path(match) for match in glob.glob(path, recursive=True)]
-    return [Path(path)] if Path(path).is_file() else []
 
 
 def _modified_utc(path: Path) -> dt.datetime:
@@ -37,7 +31,7 @@ def staleness_warnings(info: dict[str, Any]) -> list[str]:
             "this build did not finish (build_finished_at is null): the marts may mix builds"
         )
     path, started = str(info["events_path"]), info.get("build_started_at")
-    files = _files(path)
+    files = matching_files(Path(path))
     if not files:
         warnings.append(f"the events file {path} is no longer there")
     elif started is not None:

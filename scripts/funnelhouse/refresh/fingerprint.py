@@ -43,7 +43,8 @@ def _file_sha256(path: Path, cache: dict[str, list]) -> str:
     return digest
 
 
-def _matching_files(path: Path) -> list[Path]:
+def matching_files(path: Path) -> list[Path]:
+    """The files at a path, or matching a glob, sorted."""
     if GLOB_CHARACTERS & set(str(path)):
         return [Path(match) for match in sorted(glob.glob(str(path), recursive=True))]
     return [path] if path.is_file() else []
@@ -52,7 +53,7 @@ def _matching_files(path: Path) -> list[Path]:
 def fingerprint_files(path: Path, cache_file: Path) -> FileFingerprint | None:
     """The fingerprint of the file (or of every file of a glob) at `path`; None when nothing
     is there. Digests are cached in `cache_file` by file identity."""
-    files = _matching_files(path)
+    files = matching_files(path)
     if not files:
         return None
     cache = _read_cache(cache_file)
