@@ -2,13 +2,18 @@
 
 
 {#- Files matching `path` (a file or a glob): how many, their total size in bytes and the
-    latest modification time (UTC), without reading their content. -#}
-{% macro file_identity(path) -%}
+    latest modification time (UTC), without reading their content; 0 files when `exists` is
+    false (read_blob fails on a missing file). -#}
+{% macro file_identity(path, exists=true) -%}
+    {%- if not exists -%}
+    select 0 as files, cast(null as bigint) as bytes, cast(null as timestamp) as modified_at
+    {%- else -%}
     select
         count(*) as files,
         sum(size) as bytes,
         cast(timezone('UTC', max(last_modified)) as timestamp) as modified_at
     from read_blob({{ sql_string(path) }})
+    {%- endif -%}
 {%- endmacro %}
 
 

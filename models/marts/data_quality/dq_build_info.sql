@@ -25,14 +25,7 @@ events_files as (
 ),
 
 assignment_files as (
-    {%- if assignments_exist %}
-    {{ file_identity(assignments_path) }}
-    {%- else %}
-    select
-        0 as files,
-        cast(null as bigint) as bytes,
-        cast(null as timestamp) as modified_at
-    {%- endif %}
+    {{ file_identity(assignments_path, assignments_exist) }}
 ),
 
 assignment_counts as (
