@@ -133,9 +133,9 @@ def test_descriptions_are_database_comments(warehouse) -> None:
         ).fetchall()
     )
     assert comments["session_id"] and comments["user_type"]
-    (view_comment,) = warehouse.execute(
+    ((view_comment,),) = warehouse.execute(
         "select comment from duckdb_views() where view_name = 'stg_clickstream__raw_events'"
-    ).fetchone()
+    ).fetchall()
     assert view_comment and "raw events" in view_comment.lower()
 
 
@@ -150,7 +150,7 @@ def test_the_raw_events_view_works_from_any_directory(test_db, tmp_path, monkeyp
 def test_make_sql_opens_the_warehouse_read_only_in_the_duckdb_cli(test_db, warehouse) -> None:
     """`make sql`: the DuckDB CLI from PyPI reads the warehouse (written in its storage
     format) and refuses to write."""
-    (sessions,) = warehouse.execute("select count(*) from marts.fct_sessions").fetchone()
+    ((sessions,),) = warehouse.execute("select count(*) from marts.fct_sessions").fetchall()
     run = subprocess.run(
         ["make", "--no-print-directory", "sql", f"DUCKDB_PATH={test_db.resolve()}"],
         input="select count(*) as n from marts.fct_sessions;\ncreate table main.x (a int);\n",
