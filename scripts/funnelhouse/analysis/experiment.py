@@ -30,6 +30,7 @@ from funnelhouse.analysis.options import (
     load_roi_assumptions,
     override_assumptions,
 )
+from funnelhouse.analysis.provenance import build_section
 from funnelhouse.analysis.verdict import REAL_BANNER, SIMULATION_BANNER, decision_section
 from funnelhouse.stats import to_jsonable
 
@@ -292,6 +293,7 @@ def analyze_warehouse(
         )
         assumptions = override_assumptions(assumptions, options.roi_overrides)
         profile = warehouse.dataset_profile()
+        build = build_section(warehouse.build_info())
         ids = list(experiment_ids) if experiment_ids else warehouse.experiment_ids()
         if not ids:
             raise AnalysisError("marts.dim_experiments has no experiments")
@@ -330,6 +332,7 @@ def analyze_warehouse(
             },
             "roi_assumptions": assumptions,
             "dataset_profile": profile,
+            "build": build,
             "notes": assumption_notes,
             "experiments": experiments,
             "errors": errors,

@@ -59,6 +59,7 @@ OPTIONAL_TABLES: frozenset[str] = frozenset(
 )
 ROI_SEED = ("seeds", "roi_assumptions")
 PROFILE_TABLE = "dq_dataset_profile"
+BUILD_INFO_TABLE = "dq_build_info"
 COHORT_TABLE = "fct_cohort_retention"
 
 
@@ -230,6 +231,15 @@ class Warehouse:
             return None
         frame = self.query(f"select * from {SCHEMA}.{PROFILE_TABLE} limit 1")
         return None if frame.empty else {k: _clean(v) for k, v in frame.iloc[0].to_dict().items()}
+
+    def build_info(self) -> dict[str, Any] | None:
+        """The one row of marts.dq_build_info (timestamps as datetimes), or None when absent."""
+        if not self.has_table(BUILD_INFO_TABLE):
+            return None
+        cursor = self.connection.execute(f"select * from {SCHEMA}.{BUILD_INFO_TABLE} limit 1")
+        row = cursor.fetchone()
+        names = [column[0] for column in cursor.description]
+        return None if row is None else dict(zip(names, row, strict=True))
 
     def roi_assumption_rows(self) -> pd.DataFrame | None:
         schema, table = ROI_SEED
