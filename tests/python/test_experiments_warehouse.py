@@ -138,7 +138,9 @@ def _known_dates(con: duckdb.DuckDBPyConnection, user_metrics: pd.DataFrame) -> 
     metrics = _df(con, "select * from marts.dim_experiment_metrics")
     if "window_end_hours" not in metrics:
         dims = _df(con, "select experiment_id, conversion_window_hours from marts.dim_experiments")
-        metrics = metrics.merge(dims).rename(columns={"conversion_window_hours": "window_end_hours"})
+        metrics = metrics.merge(dims).rename(
+            columns={"conversion_window_hours": "window_end_hours"}
+        )
     hours = user_metrics.merge(
         metrics[["experiment_id", "metric_name", "window_end_hours"]],
         on=["experiment_id", "metric_name"],

@@ -201,7 +201,8 @@ def analyze_experiment(
     if incomplete:
         warnings.append(
             f"{int(incomplete):,} exposed users are left out of metrics whose window had not "
-            "closed by the end of the data (fct_experiment_health.incomplete_window_users_by_metric)"
+            "closed by the end of the data (see fct_experiment_health."
+            "incomplete_window_users_by_metric)"
         )
     elif incomplete is None and (
         experiment.get("conversion_window_complete") is not None
