@@ -3,7 +3,15 @@
     empty window start is 0, an empty window end is the experiment's conversion window, an empty
     unit is share (binomial), currency (revenue values) or count. A metric is money (is_revenue)
     when its unit is currency. tests/dbt/assert_metric_registry_is_valid.sql rejects bad rows
-    before this model is built. -#}
+    before this model is built.
+
+    Each row also carries the experiment's uplift metric (the binomial metric an offline
+    simulation acts on: its event type and window) and how the simulation touches this metric:
+    <part>_gains_simulated_event when the part (numerator / denominator) reads the uplift
+    metric's event type in a window that contains the simulated event (at the start of the
+    uplift window); <part>_loses_uplift_events when it reads that type in a window overlapping
+    the uplift window. -#}
+{%- set parts = {'numerator': 'event_type', 'denominator': 'denominator_event_type'} %}
 with
 
 experiment_metrics as (
@@ -43,7 +51,7 @@ with_defaults as (
     from defined
 ),
 
-final as (
+resolved as (
     select
         experiment_metrics.experiment_id,
         experiment_metrics.metric_name,
@@ -73,6 +81,41 @@ final as (
         on experiment_metrics.metric_name = with_defaults.metric_name
     inner join experiments
         on experiment_metrics.experiment_id = experiments.experiment_id
+),
+
+uplift_metrics as (
+    select
+        experiment_id,
+        event_type as uplift_event_type,
+        window_start_hours as uplift_window_start_hours,
+        window_end_hours as uplift_window_end_hours
+    from resolved
+    where is_uplift_metric
+),
+
+final as (
+    select
+        resolved.*,
+        uplift_metrics.uplift_event_type,
+        uplift_metrics.uplift_window_start_hours,
+        uplift_metrics.uplift_window_end_hours,
+        {% for part, event_type in parts.items() -%}
+            coalesce(
+                resolved.{{ event_type }} = uplift_metrics.uplift_event_type
+                and resolved.window_start_hours <= uplift_metrics.uplift_window_start_hours
+                and uplift_metrics.uplift_window_start_hours < resolved.window_end_hours,
+                false
+            ) as {{ part }}_gains_simulated_event,
+            coalesce(
+                resolved.{{ event_type }} = uplift_metrics.uplift_event_type
+                and resolved.window_start_hours < uplift_metrics.uplift_window_end_hours
+                and uplift_metrics.uplift_window_start_hours < resolved.window_end_hours,
+                false
+            ) as {{ part }}_loses_uplift_events{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from resolved
+    left join uplift_metrics
+        on resolved.experiment_id = uplift_metrics.experiment_id
 )
 
 select * from final

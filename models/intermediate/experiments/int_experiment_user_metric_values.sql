@@ -8,12 +8,10 @@
     one event of the uplift metric's type at the start of its window (1 event, 1 order, the
     simulated order value) to every numerator / denominator reading that type whose window
     contains that moment; a removed conversion drops the uplift metric's events from every
-    window (the kept_* aggregates). -#}
+    window (the kept_* aggregates); which parts of a metric are touched is decided in
+    int_experiment_metrics. -#}
 {%- set contribution = experiment_simulated_event_contribution('outcomes.simulated_order_value') %}
-{#- The parts of a metric and the event type each reads. Per part, `gains_simulated_event`: the
-    simulated event (at the start of the uplift window) falls into the part's window;
-    `loses_uplift_events`: the part's window overlaps the uplift window. -#}
-{%- set parts = {'numerator': 'event_type', 'denominator': 'denominator_event_type'} %}
+{%- set parts = ['numerator', 'denominator'] %}
 
 with
 
@@ -27,41 +25,6 @@ outcomes as (
 
 experiment_metrics as (
     select * from {{ ref('int_experiment_metrics') }}
-),
-
-uplift_metrics as (
-    select
-        experiment_id,
-        event_type as uplift_event_type,
-        window_start_hours as uplift_window_start_hours,
-        window_end_hours as uplift_window_end_hours
-    from experiment_metrics
-    where is_uplift_metric
-),
-
-simulated_parts as (
-    select
-        experiment_metrics.experiment_id,
-        experiment_metrics.metric_name,
-        {% for part, event_type in parts.items() -%}
-            coalesce(
-                experiment_metrics.{{ event_type }} = uplift_metrics.uplift_event_type
-                and experiment_metrics.window_start_hours
-                <= uplift_metrics.uplift_window_start_hours
-                and uplift_metrics.uplift_window_start_hours
-                < experiment_metrics.window_end_hours,
-                false
-            ) as {{ part }}_gains_simulated_event,
-            coalesce(
-                experiment_metrics.{{ event_type }} = uplift_metrics.uplift_event_type
-                and experiment_metrics.window_start_hours < uplift_metrics.uplift_window_end_hours
-                and uplift_metrics.uplift_window_start_hours < experiment_metrics.window_end_hours,
-                false
-            ) as {{ part }}_loses_uplift_events{% if not loop.last %},{% endif %}
-        {% endfor %}
-    from experiment_metrics
-    left join uplift_metrics
-        on experiment_metrics.experiment_id = uplift_metrics.experiment_id
 ),
 
 joined as (
@@ -78,13 +41,13 @@ joined as (
         outcomes.is_simulated_outcome and outcomes.variant_uplift > 0 as adds_conversion,
         outcomes.is_simulated_outcome and outcomes.variant_uplift < 0 as removes_conversion,
         {% for part in parts -%}
-            simulated_parts.{{ part }}_gains_simulated_event,
-            simulated_parts.{{ part }}_loses_uplift_events,
+            experiment_metrics.{{ part }}_gains_simulated_event,
+            experiment_metrics.{{ part }}_loses_uplift_events,
             {% for aggregate, amount in contribution.items() -%}
                 case
                     when
                         outcomes.is_simulated_outcome and outcomes.variant_uplift > 0
-                        and simulated_parts.{{ part }}_gains_simulated_event
+                        and experiment_metrics.{{ part }}_gains_simulated_event
                         then user_metric_windows.{{ part }}_{{ aggregate }} + {{ amount }}
                     when outcomes.is_simulated_outcome and outcomes.variant_uplift < 0
                         then user_metric_windows.kept_{{ part }}_{{ aggregate }}
@@ -102,10 +65,6 @@ joined as (
         on
             user_metric_windows.experiment_id = experiment_metrics.experiment_id
             and user_metric_windows.metric_name = experiment_metrics.metric_name
-    inner join simulated_parts
-        on
-            user_metric_windows.experiment_id = simulated_parts.experiment_id
-            and user_metric_windows.metric_name = simulated_parts.metric_name
 ),
 
 final as (

@@ -46,16 +46,6 @@ events as (
     select * from {{ ref('fct_events') }}
 ),
 
-uplift_metrics as (
-    select
-        experiment_id,
-        event_type as uplift_event_type,
-        window_start_hours as uplift_window_start_hours,
-        window_end_hours as uplift_window_end_hours
-    from experiment_metrics
-    where is_uplift_metric
-),
-
 metric_event_types as (
     select
         experiment_id,
@@ -87,21 +77,12 @@ exposure_windows as (
         {{ dbt.dateadd('day', '-experiments.pre_period_days', 'exposures.exposed_at') }}
             as pre_window_start_at,
         {{ dbt.dateadd('hour', 'experiment_reach.max_window_end_hours', 'exposures.exposed_at') }}
-            as reach_end_at,
-        {{ dbt.dateadd(
-            'hour', 'uplift_metrics.uplift_window_start_hours', 'exposures.exposed_at'
-        ) }} as uplift_window_start_at,
-        {{ dbt.dateadd(
-            'hour', 'uplift_metrics.uplift_window_end_hours', 'exposures.exposed_at'
-        ) }} as uplift_window_end_at,
-        uplift_metrics.uplift_event_type
+            as reach_end_at
     from exposures
     inner join experiments
         on exposures.experiment_id = experiments.experiment_id
     inner join experiment_reach
         on exposures.experiment_id = experiment_reach.experiment_id
-    left join uplift_metrics
-        on exposures.experiment_id = uplift_metrics.experiment_id
 ),
 
 user_metric_windows as (
@@ -111,6 +92,7 @@ user_metric_windows as (
         experiment_metrics.metric_name,
         experiment_metrics.event_type,
         experiment_metrics.denominator_event_type,
+        experiment_metrics.uplift_event_type,
         exposure_windows.exposed_at,
         exposure_windows.pre_window_start_at,
         {{ dbt.dateadd(
@@ -119,6 +101,12 @@ user_metric_windows as (
         {{ dbt.dateadd(
             'hour', 'experiment_metrics.window_end_hours', 'exposure_windows.exposed_at'
         ) }} as metric_window_end_at,
+        {{ dbt.dateadd(
+            'hour', 'experiment_metrics.uplift_window_start_hours', 'exposure_windows.exposed_at'
+        ) }} as uplift_window_start_at,
+        {{ dbt.dateadd(
+            'hour', 'experiment_metrics.uplift_window_end_hours', 'exposure_windows.exposed_at'
+        ) }} as uplift_window_end_at,
         exposure_windows.data_end_at
     from exposure_windows
     inner join experiment_metrics
@@ -135,14 +123,7 @@ candidate_events as (
         events.order_id,
         events.revenue,
         events.user_event_number >= exposure_windows.exposure_user_event_number
-            as is_after_exposure,
-        coalesce(
-            events.event_type = exposure_windows.uplift_event_type
-            and events.user_event_number >= exposure_windows.exposure_user_event_number
-            and events.event_at >= exposure_windows.uplift_window_start_at
-            and events.event_at < exposure_windows.uplift_window_end_at,
-            false
-        ) as is_uplift_event
+            as is_after_exposure
     from events
     inner join exposure_windows
         on
@@ -166,7 +147,14 @@ metric_events as (
         candidate_events.is_after_exposure
         and candidate_events.event_at >= user_metric_windows.metric_window_start_at
         and candidate_events.event_at < user_metric_windows.metric_window_end_at
-            as is_in_metric_window
+            as is_in_metric_window,
+        coalesce(
+            candidate_events.event_type = user_metric_windows.uplift_event_type
+            and candidate_events.is_after_exposure
+            and candidate_events.event_at >= user_metric_windows.uplift_window_start_at
+            and candidate_events.event_at < user_metric_windows.uplift_window_end_at,
+            false
+        ) as is_uplift_event
     from candidate_events
     inner join user_metric_windows
         on
