@@ -185,6 +185,88 @@ def test_daily_looks_count_only_users_whose_metric_window_has_closed(con, user_m
             _assert_stats_equal(actual, expected, keys)
 
 
+# The shipped metrics as they were defined before the registry (README "Metrics" of that time):
+# metric -> (base aggregate, per-user transform, denominator aggregate for ratios)
+SHIPPED_METRICS = {
+    "purchase": ("orders", "any", None),
+    "orders": ("orders", "value", None),
+    "revenue": ("revenue", "value", None),
+    "revenue_per_order": ("revenue", "value", "orders"),
+    "reached_checkout": ("checkouts", "any", None),
+    "removed_from_cart": ("cart_removals", "any", None),
+}
+
+
+def _base_aggregates(frame: pd.DataFrame) -> pd.DataFrame:
+    """orders (distinct order ids of purchases, one per purchase without one), revenue,
+    checkouts and cart removals per experiment and user."""
+    purchases = frame[frame["event_type"] == "purchase"]
+    keys = ["experiment_id", "user_id"]
+    order_key = purchases["order_id"].fillna(purchases["event_id"])
+    return pd.DataFrame(
+        {
+            "orders": purchases.assign(k=order_key).groupby(keys)["k"].nunique(),
+            "revenue": purchases.groupby(keys)["revenue"].sum().astype(float),
+            "checkouts": frame[frame["event_type"] == "begin_checkout"].groupby(keys).size(),
+            "cart_removals": frame[frame["event_type"] == "remove_from_cart"].groupby(keys).size(),
+        }
+    )
+
+
+def test_shipped_metrics_keep_their_definitions(con, user_metrics) -> None:
+    """The registry rows of the six shipped metrics reproduce their old definitions, computed
+    here from fct_events: the conversion window from the exposure event on (by position) until
+    exposed_at + conversion_window_hours, the pre-exposure window back to pre_period_days."""
+    events = _df(
+        con,
+        "select user_id, event_id, event_type, event_at, user_event_number, order_id, revenue "
+        "from marts.fct_events "
+        "where event_type in ('purchase', 'begin_checkout', 'remove_from_cart')",
+    )
+    exposures = _df(
+        con,
+        "select e.experiment_id, e.user_id, e.exposed_at, e.exposure_user_event_number, "
+        "d.conversion_window_hours, d.pre_period_days from marts.fct_experiment_exposures e "
+        "join marts.dim_experiments d using (experiment_id)",
+    )
+    joined = events.merge(exposures, on="user_id")
+    after = joined["user_event_number"] >= joined["exposure_user_event_number"]
+    hours = pd.to_timedelta(joined["conversion_window_hours"], unit="h")
+    days = pd.to_timedelta(joined["pre_period_days"], unit="D")
+    windows = {
+        "observed": _base_aggregates(
+            joined[after & (joined["event_at"] < joined["exposed_at"] + hours)]
+        ),
+        "pre": _base_aggregates(
+            joined[~after & (joined["event_at"] >= joined["exposed_at"] - days)]
+        ),
+    }
+    index = pd.MultiIndex.from_frame(exposures[["experiment_id", "user_id"]])
+    windows = {name: frame.reindex(index).fillna(0.0) for name, frame in windows.items()}
+    mart = user_metrics.set_index(["experiment_id", "user_id", "metric_name"]).sort_index()
+    for metric, (aggregate, transform, denominator) in SHIPPED_METRICS.items():
+        rows = mart.xs(metric, level="metric_name")
+        expected = {name: frame.loc[rows.index] for name, frame in windows.items()}
+        values = {
+            name: (frame[aggregate] > 0).astype(float) if transform == "any" else frame[aggregate]
+            for name, frame in expected.items()
+        }
+        np.testing.assert_allclose(
+            rows["observed_metric_value"], values["observed"], err_msg=metric
+        )
+        if denominator is None:
+            np.testing.assert_allclose(rows["covariate_value"], values["pre"], err_msg=metric)
+            assert (rows["observed_denominator_value"] == 1).all()
+        else:
+            assert rows["covariate_value"].isna().all()
+            np.testing.assert_allclose(
+                rows["observed_denominator_value"], expected["observed"][denominator]
+            )
+    # every exposed user has every metric of the experiment (all windows closed in this data)
+    metrics = _df(con, "select experiment_id, metric_name from marts.dim_experiment_metrics")
+    assert len(user_metrics) == len(exposures.merge(metrics, on="experiment_id"))
+
+
 def test_aa_stats_equal_python_reassignment(con, user_metrics) -> None:
     aa = _df(con, "select * from marts.fct_experiment_aa_stats")
     dims = _df(con, "select experiment_id, salt from marts.dim_experiments")
