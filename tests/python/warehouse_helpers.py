@@ -37,8 +37,10 @@ def run_dbt(
     events_format: str = "canonical",
     env: dict[str, str] | None = None,
     check: bool = True,
+    project_dir: Path = ROOT,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `dbt <command>` on `events` into `database` (a throwaway DuckDB file)."""
+    """Run `dbt <command>` on `events` into `database` (a throwaway DuckDB file), in the project
+    at `project_dir` (the repository; a test may pass a modified copy)."""
     environment = dict(os.environ)
     environment.update(
         EVENTS_PATH=str(events),
@@ -61,7 +63,7 @@ def run_dbt(
             str(target),
             *args,
         ],
-        cwd=ROOT,
+        cwd=project_dir,
         env=environment,
         capture_output=True,
         text=True,

@@ -47,6 +47,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "metric_type",
         "metric_role",
         "higher_is_better",
+        "is_revenue",
     ),
     "fct_experiment_health": ("experiment_id", "multi_variant_users", "multi_variant_share"),
     "fct_experiment_variant_stats": STATS_COLUMNS,
@@ -175,6 +176,20 @@ class Warehouse:
         if rows.empty or _is_missing(rows.iloc[0].get("exposed_users")):
             return None
         return int(rows.iloc[0]["exposed_users"])
+
+    def primary_metric_users(self, experiment_id: str) -> int | None:
+        """Users with a known primary-metric value (all arms), None without stats rows."""
+        frame = self.query(
+            f"select sum(stats.users) as users from {SCHEMA}.fct_experiment_variant_stats as stats "
+            f"inner join {SCHEMA}.dim_experiment_metrics as metrics "
+            "on stats.experiment_id = metrics.experiment_id "
+            "and stats.metric_name = metrics.metric_name "
+            "where stats.experiment_id = ? and metrics.metric_role = 'primary' "
+            "and stats.segment_name = 'all'",
+            [experiment_id],
+        )
+        value = frame["users"].iloc[0]
+        return None if _is_missing(value) else int(value)
 
     def load_experiment(self, experiment_id: str) -> ExperimentData:
         """Read one experiment's rows from every contracted table."""
