@@ -315,7 +315,7 @@ def kpi_anomalies(sessions: pd.DataFrame, days: pd.DatetimeIndex, window: int = 
                     "z_score": score,
                     "is_anomaly": score.abs() > z,
                 }
-            )  # fmt: skip
+            )
         )
     return pd.concat(frames).rename_axis("date_day").reset_index()
 
