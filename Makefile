@@ -51,6 +51,7 @@ help:
 	@echo "make bench     benchmark sessionization on 10 million events (slow)"
 	@echo "make validate  simulation checks of the statistics, and the generator's truth (slow)"
 	@echo "make report-check  render the HTML report in headless chromium; fail if blank"
+	@echo "make dashboard  the KPI dashboard of the warehouse: reports/dashboard-<warehouse>.html"
 	@echo "options: DATA=generated|retailrocket|rees46  DUCKDB_PATH=...  EVENTS_PATH=..."
 
 # --- set-up: a project-local virtualenv with the pinned dependencies -----------------------
@@ -86,10 +87,16 @@ build: $(BUILD_STAMP)
 
 run: build
 	@if [ -f scripts/analyze.py ]; then $(MAKE) --no-print-directory analyze; fi
+	@$(MAKE) --no-print-directory dashboard
 	@echo "warehouse: $(DUCKDB_PATH)   (try: $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(DUCKDB_PATH)', read_only=True).sql('select * from marts.fct_sessions limit 5'))\")"
 
 analyze: build
 	$(BIN)/python scripts/analyze.py --db $(DUCKDB_PATH) --all --json reports/analysis-$(DATA).json --html reports/report-$(DATA).html
+
+# The KPI dashboard (business marts), named after the warehouse file.
+.PHONY: dashboard
+dashboard: build
+	$(BIN)/python scripts/dashboard.py --db $(DUCKDB_PATH) --out reports/dashboard-$(basename $(notdir $(DUCKDB_PATH))).html
 
 # --- tests ---------------------------------------------------------------------------------
 test: setup lint-python dbt-test lint-sql pytest
