@@ -18,8 +18,8 @@ from funnelhouse.dashboard.page import render
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path,
-                        default=Path(os.environ.get("DUCKDB_PATH", "warehouse.duckdb")))  # fmt: skip
+    default_db = Path(os.environ.get("DUCKDB_PATH", "warehouse.duckdb"))
+    parser.add_argument("--db", type=Path, default=default_db, help="default: $DUCKDB_PATH")
     parser.add_argument("--out", type=Path, help="default: reports/dashboard-<db stem>.html")
     args = parser.parse_args(argv)
     out = args.out or Path("reports") / f"dashboard-{args.db.stem}.html"
