@@ -23,11 +23,12 @@ final as (
         credited_revenue,
         round(credited_orders, 2) as credited_orders,
         round(
-            credited_revenue / nullif(sum(credited_revenue) over (partition by attribution_model), 0),
+            credited_revenue
+            / nullif(sum(credited_revenue) over (partition by attribution_model), 0),
             4
         ) as revenue_share
     from channels
 )
 
 select * from final
-order by attribution_model, credited_revenue desc, channel
+order by attribution_model asc, credited_revenue desc, channel asc

@@ -13,8 +13,13 @@ final as (
         max(cohort_size) as cohort_size,
         {% for month in months %}
             round(
-                max(case when months_since_acquisition = {{ month }}
-                    then cumulative_revenue_per_user end), 2
+                max(
+                    case
+                        when months_since_acquisition = {{ month }}
+                            then cumulative_revenue_per_user
+                    end
+                ),
+                2
             ) as ltv_m{{ month }},
         {% endfor %}
         round(max(cumulative_buyer_share), 4) as buyer_share_to_date
