@@ -119,7 +119,7 @@ def sessions_of(events: pd.DataFrame) -> pd.DataFrame:
     ).join(orders)
     frame[["orders", "revenue"]] = frame[["orders", "revenue"]].fillna(0)
     frame["session_date"] = frame["start"].dt.normalize()
-    frame[ATTRIBUTES] = frame[ATTRIBUTES].fillna("unknown")
+    frame[ATTRIBUTES] = frame[ATTRIBUTES].astype(object).fillna("unknown")
     return frame.reset_index()
 
 
