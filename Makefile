@@ -53,6 +53,7 @@ help:
 	@echo "make bench     benchmark sessionization and the refresh on 10 million events (slow)"
 	@echo "make validate  simulation checks of the statistics, and the generator's truth (slow)"
 	@echo "make report-check  render the HTML report in headless chromium; fail if blank"
+	@echo "make dashboard  the KPI dashboard of the warehouse: reports/dashboard-<warehouse>.html"
 	@echo "options: DATA=generated|retailrocket|rees46  DUCKDB_PATH=...  EVENTS_PATH=..."
 
 # --- set-up: a project-local virtualenv with the pinned dependencies -----------------------
@@ -83,6 +84,7 @@ build: | setup data
 
 run: build
 	@if [ -f scripts/analyze.py ]; then $(MAKE) --no-print-directory analyze; fi
+	@$(MAKE) --no-print-directory dashboard
 	@echo "warehouse: $(DUCKDB_PATH)   (try: make sql DUCKDB_PATH=$(DUCKDB_PATH))"
 
 analyze: build
@@ -92,6 +94,11 @@ analyze: build
 sql: setup
 	@test -f "$(DUCKDB_PATH)" || { echo "error: $(DUCKDB_PATH) not found: run make run first" >&2; exit 1; }
 	$(BIN)/duckdb -readonly $(DUCKDB_PATH)
+
+# The KPI dashboard (business marts), named after the warehouse file.
+.PHONY: dashboard
+dashboard: build
+	$(BIN)/python scripts/dashboard.py --db $(DUCKDB_PATH) --out reports/dashboard-$(REPORT_NAME).html
 
 # --- tests ---------------------------------------------------------------------------------
 test: setup lint-python dbt-test lint-sql pytest

@@ -94,6 +94,7 @@ def dbt_build(
     events_format: str,
     workdir: Path,
     select: tuple[str, ...] = STAGING_AND_QUALITY,
+    args: tuple[str, ...] = (),
 ) -> Build:
     """`dbt build` of `select` on `events_path` into `workdir/warehouse.duckdb`, without dbt's
     unit tests (`make dbt-test` runs those once); fails on any error."""
@@ -112,6 +113,7 @@ def dbt_build(
         "cautious",
         "--select",
         *select,
+        *args,
         events_format=events_format,
     )
     run_results = json.loads((target_path(db_path) / "run_results.json").read_text())
