@@ -8,7 +8,7 @@
     {%- for name in [
         'events_format', 'late_event_days', 'session_timeout_minutes', 'event_at_floor',
         'event_at_ceiling', 'max_revenue', 'max_text_length', 'csv_max_line_bytes',
-        'user_funnel_period'
+        'null_tokens', 'user_funnel_period'
     ] -%}
         {%- do settings.update({'var ' ~ name: var(name, none) | string}) -%}
     {%- endfor -%}

@@ -44,6 +44,8 @@ METRIC_COLUMNS: dict[str, tuple[str, str | None, str | None]] = {
     "bounce": ("bounce", None, None),
 }
 METRIC_TYPE = {name: metric_type for name, metric_type, _, _ in METRICS}
+# the metrics whose value is money (dim_experiment_metrics.is_revenue)
+MONEY_METRICS = frozenset({"revenue", "revenue_per_order"})
 SEGMENTS: tuple[str, ...] = ("user_type", "device")
 DEVICES = ("mobile", "desktop", "tablet", "unknown")
 DEVICE_MIX = (0.55, 0.35, 0.08, 0.02)
@@ -311,6 +313,7 @@ def build_warehouse(
                         "is_primary": role == "primary",
                         "is_guardrail": role == "guardrail",
                         "higher_is_better": higher,
+                        "is_revenue": name in MONEY_METRICS,
                     }
                     for name, metric_type, role, higher in METRICS
                 ]

@@ -8,7 +8,6 @@ duplicate rows, an empty arm, ...
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +19,6 @@ from funnelhouse.stats import METRIC_TYPES, SufficientStats
 
 ROLES: tuple[str, ...] = ("primary", "secondary", "guardrail")
 ALL = "all"
-# A metric is about money when the mart says so (optional column is_revenue) or, failing
-# that, when its name says so; money metrics are "revenue unavailable" on price-less data.
-REVENUE_NAME = re.compile(r"revenue|order_value|aov|gmv|sales|spend", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -31,7 +27,7 @@ class Metric:
     metric_type: str
     role: str
     higher_is_better: bool
-    is_revenue: bool
+    is_revenue: bool  # the value (a ratio's numerator) is money: dim_experiment_metrics.is_revenue
 
 
 @dataclass(frozen=True)
@@ -69,12 +65,6 @@ def _flag(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "t", "1", "yes")
     return bool(value)
-
-
-def is_revenue_metric(row: dict[str, Any]) -> bool:
-    if "is_revenue" in row and row["is_revenue"] is not None:
-        return _flag(row["is_revenue"])
-    return bool(REVENUE_NAME.search(str(row["metric_name"])))
 
 
 def _variants(
@@ -139,7 +129,7 @@ def _metrics(experiment_id: str, frame: pd.DataFrame) -> tuple[Metric, ...]:
                 metric_type=metric_type,
                 role=role,
                 higher_is_better=_flag(row["higher_is_better"]),
-                is_revenue=is_revenue_metric(row),
+                is_revenue=_flag(row.get("is_revenue")),
             )
         )
     names = [m.name for m in metrics]

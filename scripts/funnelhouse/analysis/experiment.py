@@ -30,6 +30,7 @@ from funnelhouse.analysis.options import (
     load_roi_assumptions,
     override_assumptions,
 )
+from funnelhouse.analysis.provenance import build_section
 from funnelhouse.analysis.verdict import REAL_BANNER, SIMULATION_BANNER, decision_section
 from funnelhouse.stats import to_jsonable
 
@@ -197,8 +198,16 @@ def analyze_experiment(
         share = 0.0
     if aa.get("available") and aa.get("verdict") != "ok":
         warnings.append(f"A/A check {aa['verdict']!r}: {'; '.join(aa.get('reasons', []))}")
-    if experiment.get("conversion_window_complete") is not None and not _flag(
-        experiment.get("conversion_window_complete")
+    incomplete = data.health.get("incomplete_window_users")
+    if incomplete:
+        warnings.append(
+            f"{int(incomplete):,} exposed users are left out of metrics whose window had not "
+            "closed by the end of the data (see fct_experiment_health."
+            "incomplete_window_users_by_metric)"
+        )
+    elif incomplete is None and (
+        experiment.get("conversion_window_complete") is not None
+        and not _flag(experiment.get("conversion_window_complete"))
     ):
         warnings.append(
             "conversion window not complete for every user: late conversions are still missing"
@@ -271,6 +280,19 @@ NO_EXPOSURES = (
     "no exposed users in this data (a logged test without its assignment log here, or an "
     "exposure event the data never has)"
 )
+NO_CLOSED_WINDOWS = (
+    "no exposed user's primary-metric window has closed by the end of the data yet (e.g. a "
+    "7-day metric on data shorter than 7 days); users with an open window are never counted"
+)
+
+
+def _skip_reason(warehouse: Warehouse, experiment_id: str) -> str | None:
+    """Why ``--all`` leaves an experiment out: nobody exposed, or no primary value known yet."""
+    if warehouse.exposed_users(experiment_id) == 0:
+        return NO_EXPOSURES
+    if warehouse.primary_metric_users(experiment_id) == 0:
+        return NO_CLOSED_WINDOWS
+    return None
 
 
 def analyze_warehouse(
@@ -292,14 +314,16 @@ def analyze_warehouse(
         )
         assumptions = override_assumptions(assumptions, options.roi_overrides)
         profile = warehouse.dataset_profile()
+        build = build_section(warehouse.build_info())
         ids = list(experiment_ids) if experiment_ids else warehouse.experiment_ids()
         if not ids:
             raise AnalysisError("marts.dim_experiments has no experiments")
         strict = experiment_ids is not None
         experiments, errors, skipped = [], [], []
         for experiment_id in ids:
-            if not strict and warehouse.exposed_users(experiment_id) == 0:
-                skipped.append({"experiment_id": experiment_id, "reason": NO_EXPOSURES})
+            reason = None if strict else _skip_reason(warehouse, experiment_id)
+            if reason is not None:
+                skipped.append({"experiment_id": experiment_id, "reason": reason})
                 continue
             try:
                 data = warehouse.load_experiment(experiment_id)
@@ -330,6 +354,7 @@ def analyze_warehouse(
             },
             "roi_assumptions": assumptions,
             "dataset_profile": profile,
+            "build": build,
             "notes": assumption_notes,
             "experiments": experiments,
             "errors": errors,

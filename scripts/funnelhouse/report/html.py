@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from funnelhouse.analysis import provenance
 from funnelhouse.report import charts, fmt
 
 DECISION_COLOURS = {
@@ -567,6 +568,15 @@ def _cohorts(result: dict[str, Any]) -> str:
     )
 
 
+def _build(result: dict[str, Any]) -> str:
+    """Which data the numbers come from, and a warning when that data changed since."""
+    build = result.get("build")
+    if not build:
+        return ""
+    warnings = "".join(f'<p class="warn">Warning: {e(w)}</p>' for w in build["warnings"])
+    return f'<div class="muted">{e(provenance.describe(build))}</div>{warnings}'
+
+
 def render(result: dict[str, Any]) -> str:
     """The whole report as one HTML string."""
     alpha = result["alpha"]
@@ -581,7 +591,7 @@ def render(result: dict[str, Any]) -> str:
 <div class="muted">Warehouse {e(result["warehouse"])} · generated {e(result["generated_at"])} ·
 {fmt.pct(1 - alpha, 0)} confidence intervals, significance level {alpha:g},
 {e(result["correction"].upper() if result["correction"] == "bh" else "Holm")} correction for
-secondary metrics and segments.</div></header>
+secondary metrics and segments.</div>{_build(result)}</header>
 <section class="box"><h2>Overview</h2>{_overview(result)}
 {f'<ul class="muted">{notes}</ul>' if notes else ""}</section>
 {sections}

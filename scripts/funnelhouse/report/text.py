@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from funnelhouse.analysis import provenance
 from funnelhouse.report import fmt
 
 
@@ -149,6 +150,10 @@ def summary(result: dict[str, Any]) -> str:
         f"funnelhouse experiment analysis of {result['warehouse']} "
         f"(alpha {result['alpha']:g}, {result['correction']} correction)"
     ]
+    build = result.get("build")
+    if build:
+        lines.append(provenance.describe(build))
+        lines += [f"WARNING: {warning}" for warning in build.get("warnings", [])]
     for experiment in result["experiments"]:
         lines += experiment_summary(experiment, result["alpha"])
     for error in result.get("errors", []):
