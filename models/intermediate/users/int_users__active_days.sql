@@ -1,10 +1,50 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_tail',
+    tail_partition_by='user_id',
+    tail_order_by='activity_date',
+    on_schema_change='fail'
+) }}
+
 {#- One row per user and calendar day (UTC) with at least one event: the activity that
-    retention, cohorts and daily active users are counted from (one pass over fct_events). -#}
+    retention, cohorts and daily active users are counted from (one pass over fct_events).
+    Incremental: for each user whose events fct_events rewrote since the last build, every day
+    from the day of the earliest rewritten event is recomputed from all of that day's events
+    and replaces the user's days from then on. -#}
+{%- set events_relation = ref('fct_events') %}
+
 with
 
-events as (
-    select * from {{ ref('fct_events') }}
+{% if is_incremental() -%}
+user_tails as (
+    select
+        user_id,
+        min(event_date) as tail_date
+    from {{ events_relation }}
+    where {{ rewritten_since_last_build() }}
+    group by user_id
 ),
+
+earliest_tail as (
+    select min(tail_date) as tail_date
+    from user_tails
+),
+
+events as (
+    select user_events.*
+    from {{ events_relation }} as user_events
+    cross join earliest_tail
+    inner join user_tails
+        on user_events.user_id = user_tails.user_id
+    where
+        user_events.event_date >= earliest_tail.tail_date
+        and user_events.event_date >= user_tails.tail_date
+),
+{%- else -%}
+events as (
+    select * from {{ events_relation }}
+),
+{%- endif %}
 
 final as (
     select
@@ -17,7 +57,8 @@ final as (
         min(event_at) filter (where event_type = 'purchase') as first_purchase_at,
         cast(
             coalesce(sum(revenue) filter (where event_type = 'purchase'), 0) as decimal(18, 2)
-        ) as revenue
+        ) as revenue,
+        {{ build_timestamp() }} as _loaded_at
     from events
     group by user_id, event_date
 )

@@ -2,15 +2,28 @@
     step, so any number of steps fits). Every step of every funnel has a row for every
     segment-day with sessions, with zeros where no session reached it. For one funnel step,
     counts add up across days and segments; rates and medians do not (recompute rates from
-    summed counts). -#}
+    summed counts).
+    Incremental: every day from the earliest session_date of the sessions rewritten since the
+    last build is recomputed from all of its sessions and replaces that day on. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_tail',
+    tail_order_by='session_date',
+    on_schema_change='fail'
+) }}
+{%- set sessions_relation = ref('fct_sessions') %}
+
 with
 
 sessions as (
-    select * from {{ ref('fct_sessions') }}
+    select * from {{ sessions_relation }}
+    where {{ from_earliest_rewritten('session_date', sessions_relation, 'session_date') }}
 ),
 
 session_progress as (
+    -- a session's steps are reached at or after its start
     select * from {{ ref('int_funnel_steps__session_progress') }}
+    where {{ from_earliest_rewritten('reached_at', sessions_relation, 'session_date') }}
 ),
 
 funnel_steps as (
@@ -107,7 +120,8 @@ final as (
         ) as drop_off_rate,
         cast(entries / nullif(first_step_entries, 0) as double) as overall_conversion_rate,
         cast(entries / sessions as double) as session_conversion_rate,
-        cast(median_seconds_from_previous_step as double) as median_seconds_from_previous_step
+        cast(median_seconds_from_previous_step as double) as median_seconds_from_previous_step,
+        {{ build_timestamp() }} as _loaded_at
     from with_previous_step
 )
 

@@ -1,14 +1,26 @@
 {#- One row per session and funnel: how far the session got, in order, and when it reached
     each step. Every session has a row for every funnel (furthest_step_number 0 when it never
     reached step 1). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_tail',
+    tail_partition_by='user_id',
+    tail_order_by='session_start_at',
+    on_schema_change='fail'
+) }}
+{#- Incremental: the sessions fct_sessions rewrote since the last build (whole tails of users)
+    replace the user's rows from the tail's first session on. -#}
+
 with
 
 sessions as (
     select * from {{ ref('fct_sessions') }}
+    where {{ rewritten_since_last_build() }}
 ),
 
 session_progress as (
     select * from {{ ref('int_funnel_steps__session_progress') }}
+    where {{ rewritten_since_last_build() }}
 ),
 
 funnel_steps as (
@@ -48,7 +60,8 @@ final as (
         completed_funnel,
         furthest_step_number,
         furthest_step_name,
-        step_reached_at
+        step_reached_at,
+        {{ build_timestamp() }} as _loaded_at
     from session_funnels
 )
 

@@ -1,0 +1,28 @@
+{#- The predicate "written by a build after this incremental model last ran" on an upstream
+    relation's _loaded_at (models/_incremental__docs.md): an incremental model reads those
+    rows as its batch. Upstream rows are appended in build order, so the comparison with a
+    scalar lets the engine skip the blocks of older builds. On a full refresh (or a first
+    build) there is no previous state and every row counts. -#}
+{% macro rewritten_since_last_build(column='_loaded_at') -%}
+    {%- if is_incremental() -%}
+        {{ column }} > (select max(loaded._loaded_at) from {{ this }} as loaded)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The predicate "column is on or after the earliest `relation_column` among the rows of
+    `relation` written since this model last ran": the rows a daily (or otherwise ordered)
+    aggregate recomputes, everything from the earliest day a rewritten upstream row touches.
+    true on a full refresh. -#}
+{% macro from_earliest_rewritten(column, relation, relation_column) -%}
+    {%- if is_incremental() -%}
+        {{ column }} >= (
+            select min(rewritten.{{ relation_column }}) from {{ relation }} as rewritten
+            where {{ rewritten_since_last_build('rewritten._loaded_at') }}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
