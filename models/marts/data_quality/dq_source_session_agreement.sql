@@ -4,13 +4,56 @@
     several users share the id (split_across_users). A source session that maps to one of ours
     is one_to_one when that session holds no other source session, else
     merged_with_other_source_sessions (the source started a new session although the user was
-    inactive for at most the timeout). Events without a source session id are left out. -#}
+    inactive for at most the timeout). Events without a source session id are left out.
+    Incremental: the source sessions holding an event of a user whose events fct_events
+    rewrote since the last build are recomputed, from the whole history of every user with an
+    event in them (a source session changes only through such a user's events, sessions or
+    pauses), and replace their rows. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='source_session_id',
+    on_schema_change='fail'
+) }}
+{%- set events_relation = ref('fct_events') %}
+
 with
 
+{% if is_incremental() -%}
+rewritten_users as (
+    select distinct user_id
+    from {{ events_relation }}
+    where {{ rewritten_since_last_build() }}
+),
+
+affected_source_sessions as (
+    select distinct user_events.source_session_id
+    from {{ events_relation }} as user_events
+    inner join rewritten_users
+        on user_events.user_id = rewritten_users.user_id
+    where user_events.source_session_id is not null
+),
+
+involved_users as (
+    select distinct session_events.user_id
+    from {{ events_relation }} as session_events
+    inner join affected_source_sessions
+        on session_events.source_session_id = affected_source_sessions.source_session_id
+),
+
 events as (
-    select * from {{ ref('fct_events') }}
+    select involved_events.*
+    from {{ events_relation }} as involved_events
+    inner join involved_users
+        on involved_events.user_id = involved_users.user_id
+    where involved_events.source_session_id is not null
+),
+{%- else -%}
+events as (
+    select * from {{ events_relation }}
     where source_session_id is not null
 ),
+{%- endif %}
 
 source_session_gaps as (
     select
@@ -106,12 +149,17 @@ final as (
             when source_sessions.max_source_sessions_in_our_session > 1
                 then 'merged_with_other_source_sessions'
             else 'one_to_one'
-        end as agreement
+        end as agreement,
+        {{ build_timestamp() }} as _loaded_at
     from source_sessions
     inner join largest_gaps
         on source_sessions.source_session_id = largest_gaps.source_session_id
     inner join source_session_switches
         on source_sessions.source_session_id = source_session_switches.source_session_id
+    {%- if is_incremental() %}
+    inner join affected_source_sessions
+        on source_sessions.source_session_id = affected_source_sessions.source_session_id
+    {%- endif %}
 )
 
 select * from final
