@@ -26,3 +26,20 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- One row per user with rows of `relation` written since this model last ran, and the
+    earliest `column` among them (where the user's recomputed tail starts), truncated to
+    `grain` (day, week, month) when given: a select for an incremental model's CTE. -#}
+{% macro rewritten_user_tails(relation, column, grain=none) -%}
+    select
+        user_id,
+        {% if grain -%}
+            cast({{ dbt.date_trunc(grain, 'min(' ~ column ~ ')') }} as date) as tail_start
+        {%- else -%}
+            min({{ column }}) as tail_start
+        {%- endif %}
+    from {{ relation }}
+    where {{ rewritten_since_last_build() }}
+    group by user_id
+{%- endmacro %}

@@ -1,14 +1,48 @@
 {#- The in-order funnel per user and period (var user_funnel_period, default ISO week), long
     format: one row per user × period × funnel × step reached. Steps chain across the user's
     sessions inside the period (a cart in a later session counts after a view in an earlier
-    one) but never across periods; events belong to the period of their event_date (UTC). -#}
+    one) but never across periods; events belong to the period of their event_date (UTC).
+    Incremental: for each user whose events fct_events rewrote since the last build, every
+    period from the one of the earliest rewritten event is recomputed from all of its events
+    and replaces the user's rows from then on (a period's steps are only ever reached earlier
+    or in addition when events are added, so that covers every old row of those periods). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_tail',
+    tail_partition_by='user_id',
+    tail_order_by='period_start',
+    on_schema_change='fail'
+) }}
 {%- set period = user_funnel_period() -%}
+{%- set events_relation = ref('fct_events') %}
 
 with
 
-events as (
-    select * from {{ ref('fct_events') }}
+{% if is_incremental() -%}
+user_tails as (
+    {{ rewritten_user_tails(events_relation, 'event_date', period) }}
 ),
+
+earliest_tail as (
+    select min(tail_start) as tail_start
+    from user_tails
+),
+
+events as (
+    select user_events.*
+    from {{ events_relation }} as user_events
+    cross join earliest_tail
+    inner join user_tails
+        on user_events.user_id = user_tails.user_id
+    where
+        user_events.event_date >= earliest_tail.tail_start
+        and user_events.event_date >= user_tails.tail_start
+),
+{%- else -%}
+events as (
+    select * from {{ events_relation }}
+),
+{%- endif %}
 
 funnel_steps as (
     select * from {{ ref('funnel_steps') }}
@@ -42,7 +76,8 @@ final as (
         reached_steps.reached_at,
         cast(reached_steps.event_position as integer) as user_event_number,
         reached_steps.seconds_from_previous_step,
-        reached_steps.steps_reached_at
+        reached_steps.steps_reached_at,
+        {{ build_timestamp() }} as _loaded_at
     from reached_steps
     inner join funnel_steps
         on {{ columns_match('reached_steps', 'funnel_steps', ['funnel_name', 'step_number']) }}

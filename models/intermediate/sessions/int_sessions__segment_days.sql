@@ -1,11 +1,22 @@
 {#- Session counts per session_date × channel × device: the daily KPIs' one definition
     (channel table, KPI anomalies). A session belongs to the day, channel and device it
     started with (fct_sessions). New users are first sessions; a bounce is a one-event
-    session; orders and revenue are those of the day's sessions (fct_sessions.orders). -#}
+    session; orders and revenue are those of the day's sessions (fct_sessions.orders).
+    Incremental: every day from the earliest session_date of the sessions rewritten since the
+    last build is recomputed from all of its sessions and replaces that day on. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_tail',
+    tail_order_by='session_date',
+    on_schema_change='fail'
+) }}
+{%- set sessions_relation = ref('fct_sessions') %}
+
 with
 
 sessions as (
-    select * from {{ ref('fct_sessions') }}
+    select * from {{ sessions_relation }}
+    where {{ from_earliest_rewritten('session_date', sessions_relation, 'session_date') }}
 ),
 
 final as (
@@ -19,7 +30,8 @@ final as (
         cast(sum(case when event_count = 1 then 1 else 0 end) as bigint) as bounce_sessions,
         cast(sum(case when purchased then 1 else 0 end) as bigint) as purchasing_sessions,
         cast(sum(orders) as bigint) as orders,
-        cast(sum(revenue) as decimal(18, 2)) as revenue
+        cast(sum(revenue) as decimal(18, 2)) as revenue,
+        {{ build_timestamp() }} as _loaded_at
     from sessions
     group by session_date, channel, device
 )

@@ -17,16 +17,11 @@ with
 
 {% if is_incremental() -%}
 user_tails as (
-    select
-        user_id,
-        min(event_date) as tail_date
-    from {{ events_relation }}
-    where {{ rewritten_since_last_build() }}
-    group by user_id
+    {{ rewritten_user_tails(events_relation, 'event_date') }}
 ),
 
 earliest_tail as (
-    select min(tail_date) as tail_date
+    select min(tail_start) as tail_start
     from user_tails
 ),
 
@@ -37,8 +32,8 @@ events as (
     inner join user_tails
         on user_events.user_id = user_tails.user_id
     where
-        user_events.event_date >= earliest_tail.tail_date
-        and user_events.event_date >= user_tails.tail_date
+        user_events.event_date >= earliest_tail.tail_start
+        and user_events.event_date >= user_tails.tail_start
 ),
 {%- else -%}
 events as (
