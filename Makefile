@@ -120,8 +120,9 @@ dbt-test: $(TEST_EVENTS) $(TEST_ASSIGNMENTS)
 	EVENTS_PATH=$(TEST_EVENTS) EVENTS_FORMAT=canonical ASSIGNMENTS_PATH= DUCKDB_PATH=$(TEST_DB) $(REFRESH)
 
 # sqlfluff's dbt templater compiles against the test warehouse, so it runs after dbt-test.
+# The events path as the refresh recorded it (absolute), or the loaded-files check would stop.
 lint-sql: setup
-	EVENTS_PATH=$(TEST_EVENTS) EVENTS_FORMAT=canonical ASSIGNMENTS_PATH= DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint $(SQL_PATHS) --processes 2
+	EVENTS_PATH=$(abspath $(TEST_EVENTS)) EVENTS_FORMAT=canonical ASSIGNMENTS_PATH= DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint $(SQL_PATHS) --processes 2
 
 pytest: setup
 	FUNNELHOUSE_TEST_DB=$(TEST_DB) FUNNELHOUSE_TEST_EVENTS=$(TEST_EVENTS) $(BIN)/python -m pytest -q

@@ -15,37 +15,37 @@
 
 with
 
-{% if is_incremental() -%}
-changed_users as (
-    select user_id from {{ sessions_relation }}
-    where {{ rewritten_since_last_build() }}
-    union
-    select user_id from {{ active_days_relation }}
-    where {{ rewritten_since_last_build() }}
-),
+{% if is_incremental() %}
+    changed_users as (
+        select user_id from {{ sessions_relation }}
+        where {{ rewritten_since_last_build() }}
+        union
+        select user_id from {{ active_days_relation }}
+        where {{ rewritten_since_last_build() }}
+    ),
 
-sessions as (
-    select user_sessions.*
-    from {{ sessions_relation }} as user_sessions
-    inner join changed_users
-        on user_sessions.user_id = changed_users.user_id
-),
+    sessions as (
+        select user_sessions.*
+        from {{ sessions_relation }} as user_sessions
+        inner join changed_users
+            on user_sessions.user_id = changed_users.user_id
+    ),
 
-active_days as (
-    select user_days.*
-    from {{ active_days_relation }} as user_days
-    inner join changed_users
-        on user_days.user_id = changed_users.user_id
-),
-{%- else -%}
-sessions as (
-    select * from {{ sessions_relation }}
-),
+    active_days as (
+        select user_days.*
+        from {{ active_days_relation }} as user_days
+        inner join changed_users
+            on user_days.user_id = changed_users.user_id
+    ),
+{% else %}
+    sessions as (
+        select * from {{ sessions_relation }}
+    ),
 
-active_days as (
-    select * from {{ active_days_relation }}
-),
-{%- endif %}
+    active_days as (
+        select * from {{ active_days_relation }}
+    ),
+{% endif %}
 
 first_sessions as (
     select

@@ -28,157 +28,157 @@
 
 with
 
-{% if is_incremental() -%}
-new_events as (
-    select * from {{ ref('stg_clickstream__events') }}
-    where _loaded_at > (select max(loaded._loaded_at) from {{ this }} as loaded)
-),
+{% if is_incremental() %}
+    new_events as (
+        select * from {{ ref('stg_clickstream__events') }}
+        where _loaded_at > (select max(loaded._loaded_at) from {{ this }} as loaded)
+    ),
 
-new_event_users as (
-    select
-        user_id,
-        min(event_at) as first_new_event_at
-    from new_events
-    group by user_id
-),
+    new_event_users as (
+        select
+            user_id,
+            min(event_at) as first_new_event_at
+        from new_events
+        group by user_id
+    ),
 
-{#- What is known of these users' earlier events (a narrow read of the loaded rows). -#}
-loaded_user_events as (
-    select
-        loaded.user_id,
-        loaded.event_at,
-        loaded.session_number,
-        loaded.event_number_in_session,
-        loaded.user_event_number
-    from {{ this }} as loaded
-    inner join new_event_users
-        on loaded.user_id = new_event_users.user_id
-),
+    {#- What is known of these users' earlier events (a narrow read of the loaded rows). -#}
+    loaded_user_events as (
+        select
+            loaded.user_id,
+            loaded.event_at,
+            loaded.session_number,
+            loaded.event_number_in_session,
+            loaded.user_event_number
+        from {{ this }} as loaded
+        inner join new_event_users
+            on loaded.user_id = new_event_users.user_id
+    ),
 
-{#- The user's latest event before the earliest new one, and its session. -#}
-latest_earlier_events as (
-    select
-        loaded_user_events.user_id,
-        max(loaded_user_events.user_event_number) as user_event_number,
-        arg_max(loaded_user_events.session_number, loaded_user_events.user_event_number)
-            as session_number,
-        arg_max(loaded_user_events.event_number_in_session, loaded_user_events.user_event_number)
-            as event_number_in_session,
-        max(loaded_user_events.event_at) as event_at
-    from loaded_user_events
-    inner join new_event_users
-        on loaded_user_events.user_id = new_event_users.user_id
-    where loaded_user_events.event_at < new_event_users.first_new_event_at
-    group by loaded_user_events.user_id
-),
+    {#- The user's latest event before the earliest new one, and its session. -#}
+    latest_earlier_events as (
+        select
+            loaded_user_events.user_id,
+            max(loaded_user_events.user_event_number) as user_event_number,
+            arg_max(loaded_user_events.session_number, loaded_user_events.user_event_number)
+                as session_number,
+            arg_max(loaded_user_events.event_number_in_session, loaded_user_events.user_event_number)
+                as event_number_in_session,
+            max(loaded_user_events.event_at) as event_at
+        from loaded_user_events
+        inner join new_event_users
+            on loaded_user_events.user_id = new_event_users.user_id
+        where loaded_user_events.event_at < new_event_users.first_new_event_at
+        group by loaded_user_events.user_id
+    ),
 
-latest_earlier_sessions as (
-    select
-        latest_earlier_events.user_id,
-        min(loaded_user_events.event_at) filter (
-            where loaded_user_events.session_number = latest_earlier_events.session_number
-        ) as session_start_at,
-        max(loaded_user_events.event_at) filter (
-            where loaded_user_events.session_number < latest_earlier_events.session_number
-        ) as previous_session_end_at
-    from latest_earlier_events
-    inner join loaded_user_events
-        on latest_earlier_events.user_id = loaded_user_events.user_id
-    group by latest_earlier_events.user_id
-),
+    latest_earlier_sessions as (
+        select
+            latest_earlier_events.user_id,
+            min(loaded_user_events.event_at) filter (
+                where loaded_user_events.session_number = latest_earlier_events.session_number
+            ) as session_start_at,
+            max(loaded_user_events.event_at) filter (
+                where loaded_user_events.session_number < latest_earlier_events.session_number
+            ) as previous_session_end_at
+        from latest_earlier_events
+        inner join loaded_user_events
+            on latest_earlier_events.user_id = loaded_user_events.user_id
+        group by latest_earlier_events.user_id
+    ),
 
-tail_boundaries as (
-    select
-        new_event_users.user_id,
-        new_event_users.first_new_event_at,
-        latest_earlier_events.user_event_number,
-        latest_earlier_events.session_number,
-        latest_earlier_events.event_number_in_session,
-        latest_earlier_events.event_at,
-        latest_earlier_sessions.session_start_at,
-        latest_earlier_sessions.previous_session_end_at,
-        coalesce(
-            {{ microseconds_between(
-                'latest_earlier_events.event_at', 'new_event_users.first_new_event_at'
-            ) }} <= {{ timeout_microseconds }},
-            false
-        ) as extends_a_session
-    from new_event_users
-    left join latest_earlier_events
-        on new_event_users.user_id = latest_earlier_events.user_id
-    left join latest_earlier_sessions
-        on new_event_users.user_id = latest_earlier_sessions.user_id
-),
+    tail_boundaries as (
+        select
+            new_event_users.user_id,
+            new_event_users.first_new_event_at,
+            latest_earlier_events.user_event_number,
+            latest_earlier_events.session_number,
+            latest_earlier_events.event_number_in_session,
+            latest_earlier_events.event_at,
+            latest_earlier_sessions.session_start_at,
+            latest_earlier_sessions.previous_session_end_at,
+            coalesce(
+                {{ microseconds_between(
+                    'latest_earlier_events.event_at', 'new_event_users.first_new_event_at'
+                ) }} <= {{ timeout_microseconds }},
+                false
+            ) as extends_a_session
+        from new_event_users
+        left join latest_earlier_events
+            on new_event_users.user_id = latest_earlier_events.user_id
+        left join latest_earlier_sessions
+            on new_event_users.user_id = latest_earlier_sessions.user_id
+    ),
 
-{#- Where each user's tail starts, and what comes before it. -#}
-tails as (
-    select
-        user_id,
-        case
-            when extends_a_session then session_start_at else first_new_event_at
-        end as tail_start_at,
-        coalesce(case
-            when extends_a_session then user_event_number - event_number_in_session
-            else user_event_number
-        end, 0) as events_before_tail,
-        coalesce(case
-            when extends_a_session then session_number - 1 else session_number
-        end, 0) as sessions_before_tail,
-        case
-            when extends_a_session then previous_session_end_at else event_at
-        end as event_before_tail_at
-    from tail_boundaries
-),
+    {#- Where each user's tail starts, and what comes before it. -#}
+    tails as (
+        select
+            user_id,
+            case
+                when extends_a_session then session_start_at else first_new_event_at
+            end as tail_start_at,
+            coalesce(case
+                when extends_a_session then user_event_number - event_number_in_session
+                else user_event_number
+            end, 0) as events_before_tail,
+            coalesce(case
+                when extends_a_session then session_number - 1 else session_number
+            end, 0) as sessions_before_tail,
+            case
+                when extends_a_session then previous_session_end_at else event_at
+            end as event_before_tail_at
+        from tail_boundaries
+    ),
 
-tail_lower_bound as (
-    select min(tail_start_at) as tail_start_at
-    from tails
-),
+    tail_lower_bound as (
+        select min(tail_start_at) as tail_start_at
+        from tails
+    ),
 
-{#- The events of the tails: new ones and loaded ones, from staging, whose rows are in load
-    order, so the lower bound skips the blocks of older days. -#}
-tail_events as (
-    select
-        clean_events.event_id,
-        clean_events.user_id,
-        clean_events.event_at,
-        clean_events.event_type,
-        clean_events.source_session_id,
-        clean_events.item_id,
-        clean_events.order_id,
-        clean_events.revenue,
-        clean_events.device,
-        clean_events.channel,
-        clean_events.country
-    from {{ ref('stg_clickstream__events') }} as clean_events
-    cross join tail_lower_bound
-    inner join tails
-        on clean_events.user_id = tails.user_id
-    where
-        clean_events.event_at >= tail_lower_bound.tail_start_at
-        and clean_events.event_at >= tails.tail_start_at
-),
+    {#- The events of the tails: new ones and loaded ones, from staging, whose rows are in load
+        order, so the lower bound skips the blocks of older days. -#}
+    tail_events as (
+        select
+            clean_events.event_id,
+            clean_events.user_id,
+            clean_events.event_at,
+            clean_events.event_type,
+            clean_events.source_session_id,
+            clean_events.item_id,
+            clean_events.order_id,
+            clean_events.revenue,
+            clean_events.device,
+            clean_events.channel,
+            clean_events.country
+        from {{ ref('stg_clickstream__events') }} as clean_events
+        cross join tail_lower_bound
+        inner join tails
+            on clean_events.user_id = tails.user_id
+        where
+            clean_events.event_at >= tail_lower_bound.tail_start_at
+            and clean_events.event_at >= tails.tail_start_at
+    ),
 
-events as (
-    select
-        tail_events.*,
-        tails.events_before_tail,
-        tails.sessions_before_tail,
-        tails.event_before_tail_at
-    from tail_events
-    inner join tails
-        on tail_events.user_id = tails.user_id
-),
-{%- else -%}
-events as (
-    select
-        *,
-        0 as events_before_tail,
-        0 as sessions_before_tail,
-        cast(null as timestamp) as event_before_tail_at
-    from {{ ref('stg_clickstream__events') }}
-),
-{%- endif %}
+    events as (
+        select
+            tail_events.*,
+            tails.events_before_tail,
+            tails.sessions_before_tail,
+            tails.event_before_tail_at
+        from tail_events
+        inner join tails
+            on tail_events.user_id = tails.user_id
+    ),
+{% else %}
+    events as (
+        select
+            *,
+            0 as events_before_tail,
+            0 as sessions_before_tail,
+            cast(null as timestamp) as event_before_tail_at
+        from {{ ref('stg_clickstream__events') }}
+    ),
+{% endif %}
 
 with_gaps as (
     select

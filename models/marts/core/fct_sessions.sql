@@ -10,15 +10,12 @@
     country are the session's first known values ('unknown' when the session has none).
     Incremental: the sessions of the events fct_events rewrote since this model last ran (its
     users' tails, which hold whole sessions) replace those users' sessions from the tail on. -#}
-{%- set rewritten = "_loaded_at > (select max(loaded._loaded_at) from " ~ this ~ " as loaded)" %}
 
 with
 
 events as (
     select * from {{ ref('fct_events') }}
-    {%- if is_incremental() %}
-    where {{ rewritten }}
-    {%- endif %}
+    where {{ rewritten_since_last_build() }}
 ),
 
 -- The same model imported a second time, on purpose: DuckDB materializes a CTE that is read
@@ -27,9 +24,7 @@ purchase_events as (
     select * from {{ ref('fct_events') }}
     where
         event_type = 'purchase'
-        {%- if is_incremental() %}
-        and {{ rewritten }}
-        {%- endif %}
+        and {{ rewritten_since_last_build() }}
 ),
 
 sessions as (

@@ -19,41 +19,41 @@
 
 with
 
-{% if is_incremental() -%}
-rewritten_users as (
-    select distinct user_id
-    from {{ events_relation }}
-    where {{ rewritten_since_last_build() }}
-),
+{% if is_incremental() %}
+    rewritten_users as (
+        select distinct user_id
+        from {{ events_relation }}
+        where {{ rewritten_since_last_build() }}
+    ),
 
-affected_source_sessions as (
-    select distinct user_events.source_session_id
-    from {{ events_relation }} as user_events
-    inner join rewritten_users
-        on user_events.user_id = rewritten_users.user_id
-    where user_events.source_session_id is not null
-),
+    affected_source_sessions as (
+        select distinct user_events.source_session_id
+        from {{ events_relation }} as user_events
+        inner join rewritten_users
+            on user_events.user_id = rewritten_users.user_id
+        where user_events.source_session_id is not null
+    ),
 
-involved_users as (
-    select distinct session_events.user_id
-    from {{ events_relation }} as session_events
-    inner join affected_source_sessions
-        on session_events.source_session_id = affected_source_sessions.source_session_id
-),
+    involved_users as (
+        select distinct session_events.user_id
+        from {{ events_relation }} as session_events
+        inner join affected_source_sessions
+            on session_events.source_session_id = affected_source_sessions.source_session_id
+    ),
 
-events as (
-    select involved_events.*
-    from {{ events_relation }} as involved_events
-    inner join involved_users
-        on involved_events.user_id = involved_users.user_id
-    where involved_events.source_session_id is not null
-),
-{%- else -%}
-events as (
-    select * from {{ events_relation }}
-    where source_session_id is not null
-),
-{%- endif %}
+    events as (
+        select involved_events.*
+        from {{ events_relation }} as involved_events
+        inner join involved_users
+            on involved_events.user_id = involved_users.user_id
+        where involved_events.source_session_id is not null
+    ),
+{% else %}
+    events as (
+        select * from {{ events_relation }}
+        where source_session_id is not null
+    ),
+{% endif %}
 
 source_session_gaps as (
     select

@@ -15,32 +15,32 @@
 
 with
 
-{% if is_incremental() -%}
-user_tails as (
-    {{ rewritten_user_tails(active_days_relation, 'activity_date', period) }}
-),
+{% if is_incremental() %}
+    user_tails as (
+        {{ rewritten_user_tails(active_days_relation, 'activity_date', period) }}
+    ),
 
-active_days as (
-    select user_days.*
-    from {{ active_days_relation }} as user_days
-    inner join user_tails
-        on user_days.user_id = user_tails.user_id
-    where user_days.activity_date >= user_tails.tail_start
-),
+    active_days as (
+        select user_days.*
+        from {{ active_days_relation }} as user_days
+        inner join user_tails
+            on user_days.user_id = user_tails.user_id
+        where user_days.activity_date >= user_tails.tail_start
+    ),
 
-user_period_progress as (
-    select * from {{ ref('int_funnel_steps__user_period_progress') }}
-    where {{ rewritten_since_last_build() }}
-),
-{%- else -%}
-active_days as (
-    select * from {{ active_days_relation }}
-),
+    user_period_progress as (
+        select * from {{ ref('int_funnel_steps__user_period_progress') }}
+        where {{ rewritten_since_last_build() }}
+    ),
+{% else %}
+    active_days as (
+        select * from {{ active_days_relation }}
+    ),
 
-user_period_progress as (
-    select * from {{ ref('int_funnel_steps__user_period_progress') }}
-),
-{%- endif %}
+    user_period_progress as (
+        select * from {{ ref('int_funnel_steps__user_period_progress') }}
+    ),
+{% endif %}
 
 funnel_steps as (
     select * from {{ ref('funnel_steps') }}

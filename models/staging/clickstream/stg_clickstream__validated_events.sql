@@ -165,13 +165,13 @@ file_watermarks as (
     select
         file_newest_events.source_file,
         {%- if is_incremental() %}
-        greatest(
-            loaded_newest_events.newest_event_at,
-            max(file_newest_events.newest_event_at) over earlier_files
-        ) as earlier_files_newest_event_at
+            greatest(
+                loaded_newest_events.newest_event_at,
+                max(file_newest_events.newest_event_at) over earlier_files
+            ) as earlier_files_newest_event_at
         {%- else %}
-        max(file_newest_events.newest_event_at) over earlier_files
-            as earlier_files_newest_event_at
+            max(file_newest_events.newest_event_at) over earlier_files
+                as earlier_files_newest_event_at
         {%- endif %}
     from file_newest_events
     {%- if is_incremental() %}
@@ -223,7 +223,7 @@ occurrences as (
     where late_checked.quarantine_reason is null
 ),
 
-{#- Event ids already clean in an earlier build's files: new rows with them are duplicates. -#}
+{# Event ids already clean in an earlier build's files: new rows with them are duplicates. #}
 loaded_event_ids as (
     {%- if is_incremental() %}
     -- the 8-byte hash narrows millions of loaded rows to the few candidates; the id decides
@@ -240,8 +240,8 @@ loaded_event_ids as (
             where late_checked.quarantine_reason is null
         )
     {%- else %}
-    select cast(null as varchar) as event_id
-    where false
+        select cast(null as varchar) as event_id
+        where false
     {%- endif %}
 ),
 
