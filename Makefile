@@ -54,6 +54,8 @@ help:
 	@echo "make validate  simulation checks of the statistics, and the generator's truth (slow)"
 	@echo "make report-check  render the HTML report in headless chromium; fail if blank"
 	@echo "make dashboard  the KPI dashboard of the warehouse: reports/dashboard-<warehouse>.html"
+	@echo "make build-spark  dbt build on Apache Spark (local session) into build/spark/<DATA>"
+	@echo "make test-spark   build the test data and real samples on Spark and DuckDB, compare marts"
 	@echo "options: DATA=generated|retailrocket|rees46  DUCKDB_PATH=...  EVENTS_PATH=..."
 
 # --- set-up: a project-local virtualenv with the pinned dependencies -----------------------
@@ -63,6 +65,15 @@ $(BIN)/.installed: requirements.txt
 	touch $@
 
 setup: $(BIN)/.installed
+
+# Spark (README "Running on Spark"): dbt-spark and pyspark on top, and Java 17.
+$(BIN)/.installed-spark: requirements-spark.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-spark.txt
+	touch $@
+
+.PHONY: setup-spark build-spark test-spark
+setup-spark: $(BIN)/.installed-spark
+	@command -v java >/dev/null 2>&1 || { echo "error: Spark needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)" >&2; exit 1; }
 
 # --- data ----------------------------------------------------------------------------------
 data/events.parquet data/events.assignments.parquet &: | setup
@@ -100,6 +111,16 @@ sql: setup
 dashboard: build
 	$(BIN)/python scripts/dashboard.py --db $(DUCKDB_PATH) --out reports/dashboard-$(REPORT_NAME).html
 
+# The Spark warehouse of DATA: Parquet tables under build/spark/<DATA>/<schema>.db/.
+SPARK_WAREHOUSE_DIR ?= $(abspath build/spark/$(DATA))
+export SPARK_WAREHOUSE_DIR
+
+# dbt build on Spark; incremental models rebuild (docs/spark.md). No refresh/publish step:
+# Spark writes its tables in place.
+build-spark: setup-spark data
+	$(DBT) build $(DBT_FLAGS) --target spark --target-path build/spark/target-$(DATA) --log-path build/spark/logs-$(DATA)
+	@echo "spark warehouse: $(SPARK_WAREHOUSE_DIR)   (try: $(BIN)/python scripts/analyze.py --spark-dir $(SPARK_WAREHOUSE_DIR))"
+
 # --- tests ---------------------------------------------------------------------------------
 test: setup lint-python dbt-test lint-sql pytest
 
@@ -120,6 +141,15 @@ lint-sql: setup
 
 pytest: setup
 	FUNNELHOUSE_TEST_DB=$(TEST_DB) FUNNELHOUSE_TEST_EVENTS=$(TEST_EVENTS) $(BIN)/python -m pytest -q
+
+# Both engines on the small generated data and the real samples (../shared/data), every mart
+# compared; then the Spark-only tests. The last line is the comparison's verdict.
+ENGINES_DIR := build/engines
+test-spark: setup-spark
+	@mkdir -p $(ENGINES_DIR)
+	set -o pipefail; $(BIN)/python scripts/compare_engines.py --workdir $(ENGINES_DIR) --summary-json $(ENGINES_DIR)/summary.json | tee $(ENGINES_DIR)/compare.log
+	FUNNELHOUSE_ENGINES_DIR=$(ENGINES_DIR) $(BIN)/python -m pytest -q tests/spark
+	@tail -n 1 $(ENGINES_DIR)/compare.log
 
 # --- slow checks, not part of make test ----------------------------------------------------
 bench: setup

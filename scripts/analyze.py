@@ -67,10 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__.splitlines()[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument(
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
         "--db",
         default=os.environ.get("DUCKDB_PATH", "warehouse.duckdb"),
         help="DuckDB warehouse (default: env DUCKDB_PATH, else warehouse.duckdb)",
+    )
+    source.add_argument(
+        "--spark-dir",
+        metavar="DIR",
+        help="a Spark-built warehouse instead: its warehouse folder (SPARK_WAREHOUSE_DIR), "
+        "whose marts are read as Parquet through DuckDB",
     )
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--experiment", metavar="ID", help="analyse one experiment")
@@ -183,13 +190,17 @@ def options_from(args: argparse.Namespace) -> AnalysisOptions:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not Path(args.db).is_file():  # before the heavy imports: a typo should fail fast
+    # before the heavy imports: a typo should fail fast
+    if args.spark_dir is not None and not Path(args.spark_dir).is_dir():
+        raise AnalysisError(f"Spark warehouse folder not found: {args.spark_dir}")
+    if args.spark_dir is None and not Path(args.db).is_file():
         raise AnalysisError(f"warehouse file not found: {args.db}")
     from funnelhouse.analysis.experiment import analyze_warehouse
 
     options = options_from(args)
     experiments = [args.experiment] if args.experiment is not None else None
-    result = analyze_warehouse(args.db, experiments, options)
+    spark = args.spark_dir is not None
+    result = analyze_warehouse(args.spark_dir if spark else args.db, experiments, options, spark)
 
     from funnelhouse.report import html, json_report, text
 

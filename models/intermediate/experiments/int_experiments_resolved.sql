@@ -26,7 +26,7 @@ date_range as (
 ),
 
 session_median as (
-    select quantile_disc(session_start_at, 0.5) as data_median_session_start_at
+    select {{ percentile_disc_timestamp('session_start_at', 0.5) }} as data_median_session_start_at
     from sessions
 ),
 
@@ -42,8 +42,8 @@ data_range as (
 variant_lists as (
     select
         experiment_id,
-        list(variant order by variant_index) as variant_names,
-        list(cast(weight as double) order by variant_index) as variant_weights,
+        {{ ordered_list_agg('variant', 'variant_index') }} as variant_names,
+        {{ ordered_list_agg('cast(weight as double)', 'variant_index') }} as variant_weights,
         count(*) as variant_count
     from experiment_variants
     group by experiment_id
@@ -105,7 +105,8 @@ windows as (
             when relative_end_at > window_start_at then relative_end_at
             when data_median_session_start_at > window_start_at then data_median_session_start_at
             else {{ add_microseconds(
-                'window_start_at', microseconds_between('window_start_at', 'data_end_at') ~ ' // 2'
+                'window_start_at',
+                integer_divide(microseconds_between('window_start_at', 'data_end_at'), 2)
             ) }}
         end as window_end_at
     from with_data

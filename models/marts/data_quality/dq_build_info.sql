@@ -35,13 +35,13 @@ assignment_counts as (
 
 final as (
     select
-        cast({{ sql_string(invocation_id) }} as varchar) as build_id,
+        cast({{ sql_string(invocation_id) }} as string) as build_id,
         cast({{ sql_string(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }} as timestamp)
             as build_started_at,
         cast(null as timestamp) as build_finished_at,
-        cast({{ sql_string(provenance.get('built_by', 'dbt')) }} as varchar) as built_by,
+        cast({{ sql_string(provenance.get('built_by', 'dbt')) }} as string) as built_by,
         dataset_profile.events_format,
-        cast({{ sql_string(events_path) }} as varchar) as events_path,
+        cast({{ sql_string(events_path) }} as string) as events_path,
         cast(events_files.files as integer) as events_files,
         cast(events_files.bytes as bigint) as events_bytes,
         events_files.modified_at as events_modified_at,
@@ -50,14 +50,14 @@ final as (
         dataset_profile.clean_events,
         dataset_profile.quarantined_rows,
         dataset_profile.duplicate_rows,
-        cast({{ sql_string(assignments_path) }} as varchar) as assignments_path,
+        cast({{ sql_string(assignments_path) }} as string) as assignments_path,
         cast(assignment_files.files as integer) as assignments_files,
         cast(assignment_files.bytes as bigint) as assignments_bytes,
         assignment_files.modified_at as assignments_modified_at,
         {{ provenance_value(provenance, 'assignments_sha256') }} as assignments_sha256,
         cast(assignment_counts.assignment_rows as bigint) as assignments_raw_rows,
-        cast({{ sql_string(dbt_version) }} as varchar) as dbt_version,
-        cast(version() as varchar) as duckdb_version,
+        cast({{ sql_string(dbt_version) }} as string) as dbt_version,
+        cast(version() as string) as duckdb_version,
         {{ provenance_value(provenance, 'project_version') }} as project_version,
         {{ provenance_value(provenance, 'git_commit') }} as git_commit,
         {{ provenance_value(provenance, 'inputs_key') }} as inputs_key

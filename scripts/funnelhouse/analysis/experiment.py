@@ -299,6 +299,7 @@ def analyze_warehouse(
     db_path: str | Path,
     experiment_ids: Sequence[str] | None,
     options: AnalysisOptions,
+    spark: bool = False,
 ) -> dict[str, Any]:
     """Analyse the given experiments (None = all) of a warehouse into the report's JSON.
 
@@ -307,7 +308,7 @@ def analyze_warehouse(
     nobody was exposed to in this data (e.g. a logged test whose assignment log belongs to
     another dataset) is listed under ``skipped``.
     """
-    with Warehouse(db_path) as warehouse:
+    with Warehouse.from_spark(db_path) if spark else Warehouse(db_path) as warehouse:
         contract_notes = warehouse.check_contract()
         assumptions, assumption_notes = load_roi_assumptions(
             warehouse.roi_assumption_rows(), options.roi_assumption_set
