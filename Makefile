@@ -118,7 +118,7 @@ export SPARK_WAREHOUSE_DIR
 # dbt build on Spark; incremental models rebuild (docs/spark.md). No refresh/publish step:
 # Spark writes its tables in place.
 build-spark: setup-spark data
-	$(DBT) build $(DBT_FLAGS) --target spark --target-path build/spark/target-$(DATA) --log-path build/spark/logs-$(DATA)
+	$(DBT) build $(DBT_FLAGS) --full-refresh --target spark --target-path build/spark/target-$(DATA) --log-path build/spark/logs-$(DATA)
 	@echo "spark warehouse: $(SPARK_WAREHOUSE_DIR)   (try: $(BIN)/python scripts/analyze.py --spark-dir $(SPARK_WAREHOUSE_DIR))"
 
 # --- tests ---------------------------------------------------------------------------------

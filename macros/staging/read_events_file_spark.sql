@@ -100,6 +100,13 @@
         {%- set parse_error = 'case when ' ~ record ~ ' is not null then case when contains('
             ~ record ~ ", chr(10)) then 'unclosed_quote' when " ~ fields ~ ' < ' ~ (names | length)
             ~ " then 'missing_fields' else 'extra_fields' end end" -%}
+        {#- Spark refuses a query of a CSV file that reads only the corrupt-record column
+            (UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN), e.g. a test of parse_error
+            alone: the empty prefix of the first field keeps a parsed column in every read. -#}
+        {%- if names -%}
+            {%- set parse_error = 'concat(' ~ parse_error ~ ', left(coalesce('
+                ~ adapter.quote(names[0]) ~ ", ''), 0))" -%}
+        {%- endif -%}
         {%- set row_number = 'row_number() over (order by monotonically_increasing_id())' -%}
     {%- else -%}
         {%- set parse_error = 'cast(null as string)' -%}

@@ -150,3 +150,35 @@ def test_type_families() -> None:
     assert type_family("INTEGER") == type_family("BIGINT") == type_family("HUGEINT")
     assert type_family("DECIMAL(18,2)") == type_family("DECIMAL(38,2)") != type_family("DOUBLE")
     assert type_family("TIMESTAMP[]") == "TIMESTAMP[]"
+
+
+def _build_info(tmp_path: Path, duck_sql: str, spark_sql: str) -> list:
+    """dq_build_info keyed on its build_id (a build column) on both engines."""
+    tmp_path.mkdir()
+    duck = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(duck)) as con:
+        con.execute("create schema marts")
+        con.execute(f"create table marts.dq_build_info as {duck_sql}")
+    folder = tmp_path / "spark" / "marts.db" / "dq_build_info"
+    folder.mkdir(parents=True)
+    with duckdb.connect() as con:
+        con.execute(f"copy ({spark_sql}) to '{folder / 'part-0.parquet'}' (format parquet)")
+    node = {
+        "test_metadata": {"name": "unique", "kwargs": {"column_name": "build_id"}},
+        "attached_node": "model.funnelhouse.dq_build_info",
+    }
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"nodes": {"test.funnelhouse.unique_build_id": node}}))
+    return compare_warehouses(duck, tmp_path / "spark", manifest)
+
+
+def test_a_mart_keyed_on_a_build_column_is_matched_on_its_data(tmp_path: Path) -> None:
+    row = "select '{id}' as build_id, {events} as clean_events"
+    [same] = _build_info(
+        tmp_path / "a", row.format(id="b1", events=5), row.format(id="b2", events=5)
+    )
+    assert same.agrees, same.examples
+    [other] = _build_info(
+        tmp_path / "b", row.format(id="b1", events=5), row.format(id="b2", events=6)
+    )
+    assert other.differing_rows == 2  # the row on each engine has no partner

@@ -113,6 +113,9 @@ def build(
     command = [str(DBT), "build", "--profiles-dir", ".", "--project-dir", ".", "--target"]
     command += ["spark" if engine == "spark" else "dev", "--target-path", str(target)]
     command += ["--log-path", str(folder / f"logs-{engine}"), *dbt_args]
+    if engine == "spark":
+        # Spark's Parquet tables have no merge: incremental models rebuild (docs/spark.md)
+        command.append("--full-refresh")
     log = folder / f"dbt-{engine}.log"
     started = time.perf_counter()
     with log.open("w") as output:

@@ -124,8 +124,11 @@ def compare_mart(
             )
     if result.problems:
         return result
-    compared = [c for c in d_columns if c not in BUILD_COLUMNS.get(mart, set())]
-    match_on, rank = _row_key(key, d_columns)
+    # a build column (dq_build_info's build_id) can be neither compared nor matched on
+    build_columns = BUILD_COLUMNS.get(mart, set())
+    compared = [c for c in d_columns if c not in build_columns]
+    data_key = [c for c in key if c not in build_columns]
+    match_on, rank = _row_key(data_key, {c: d_columns[c] for c in compared})
     _count_differences(con, result, d_columns, compared, match_on, rank, duckdb_relation)
     return result
 
