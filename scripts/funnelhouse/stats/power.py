@@ -118,8 +118,12 @@ def power_analysis(
             c, v, cuped_applied = adj_c, adj_v, True
     baseline = control.ratio if metric_type == "ratio" else control.mean
     if baseline == 0:
-        raise ValueError("control mean is 0: relative MDE undefined")
+        raise ValueError("the control mean is 0: a relative MDE is undefined")
     se = standard_error_of_difference(c.per_user_variance, c.users, v.per_user_variance, v.users)
+    if not se > 0:
+        raise ValueError(
+            "the metric is constant in both arms (no variance): power and sample size are undefined"
+        )
     target_effect = relative_mde * abs(baseline)
     detectable = minimum_detectable_effect(se, alpha, target_power)
     n_c, n_v = required_users(
