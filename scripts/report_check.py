@@ -1,5 +1,7 @@
 """Render the analysis report in headless Chromium and fail if the screenshot is missing or blank.
 
+The whole page is captured (its measured height) and checked band by band.
+
 Uses the given warehouse when it has the experiment marts, otherwise a small synthetic
 warehouse with the same contract (built under --out), so the check runs on any checkout.
 """
@@ -14,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import duckdb
-from funnelhouse.report.screenshot import check_screenshot, find_browser, screenshot
+from funnelhouse.report.screenshot import BAND, check_screenshot, find_browser, screenshot_page
 from funnelhouse.synthetic_marts import DEMO_SPECS, build_warehouse
 
 ANALYZE = Path(__file__).resolve().parent / "analyze.py"
@@ -56,12 +58,18 @@ def main(argv: list[str] | None = None) -> int:
     if not html.is_file():
         print(f"report-check: no report written: {analysis.stderr.strip()}", file=sys.stderr)
         return 1
-    screenshot(html, png)
+    screenshot_page(html, png)
     check = check_screenshot(png)
     status = "BLANK" if check.blank else "ok"
+    empty = (
+        f"; nothing drawn in the {BAND} px bands at {', '.join(map(str, check.blank_bands))}"
+        if check.blank_bands
+        else ""
+    )
     print(
-        f"report-check: {html} -> {png} ({check.width}x{check.height}, "
-        f"{check.ink_share:.0%} of the pixels drawn, {check.colours} colours): {status}"
+        f"report-check: {html} -> {png} (the whole page: {check.width}x{check.height}, "
+        f"{check.ink_share:.0%} of the pixels drawn, {check.colours} colours, every "
+        f"{BAND} px band checked{empty}): {status}"
     )
     return 1 if check.blank else 0
 

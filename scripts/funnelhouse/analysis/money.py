@@ -104,6 +104,11 @@ def money_model(
     if metric.value_kind == "distinct_orders":
         value, source = order_value(design, assumptions, revenue_available)
         return MoneyModel(kind, _baseline(effect), value, f"each order: {source}")
+    if metric.value_kind is None:
+        return (
+            f"no value per unit is known for {metric.name}: marts.dim_experiment_metrics does "
+            "not say what it counts (no value_kind / value_per_unit of the metric registry)"
+        )
     return (
         f"no value per unit is known for {metric.name}: it is not revenue, does not count "
         "orders and has no value_per_unit in the metric registry (set one, or choose a "

@@ -67,7 +67,8 @@ def _days_for(users_missing: int, users: int, days: float | None) -> int | None:
     return math.ceil(users_missing / (users / days))
 
 
-def _by_users(planned: int, users: int, days: float | None) -> tuple[bool, int | None, str]:
+def horizon_by_users(planned: int, users: int, days: float | None) -> tuple[bool, int | None, str]:
+    """(reached, days still needed at the observed traffic, description) of a planned sample."""
     if users >= planned:
         return True, 0, f"(planned {planned:,} users, {users:,} observed)"
     extra = _days_for(planned - users, users, days)
@@ -115,7 +116,7 @@ def plan_status(
     planned = planned_users(experiment)
     users = observed_users(design)
     if planned is not None:
-        reached, extra, detail = _by_users(planned, users, days)
+        reached, extra, detail = horizon_by_users(planned, users, days)
     elif plan == "fixed_horizon":
         reached, extra, detail = _by_date(experiment, daily)
     else:

@@ -286,15 +286,18 @@ class VariantDecision:
     extra_days_needed: int | None
     segments_to_ship: tuple[str, ...]
     roi_risk: float | None
+    rule: str
 
 
 @dataclass(frozen=True)
 class DecisionSection:
     """The verdict. ``deciding_test`` / ``deciding_p_value`` are the plan's test of the primary
-    metric for the reported arm (None before a fixed horizon or when not estimable);
-    ``roi_risk`` = P(the change does not pay back within the ROI horizon)."""
+    metric for the reported arm (None before a fixed horizon or when not estimable); ``rule``
+    names the rule that decided (``funnelhouse.stats.decision.Rule``); ``roi_risk`` =
+    P(the change does not pay back within the ROI horizon)."""
 
     decision: str
+    rule: str
     reasons: tuple[str, ...]
     variant: str
     control: str

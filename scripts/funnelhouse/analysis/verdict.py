@@ -310,6 +310,7 @@ def decision_section(
     decisive = best.evidence is not None and decision.decision not in ("keep running", "invalid")
     return DecisionSection(
         decision=decision.decision,
+        rule=decision.rule,
         reasons=(*decision.reasons, *warnings),
         variant=row.variant,
         control=row.control,
@@ -334,6 +335,7 @@ def decision_section(
                 extra_days_needed=v.decision.extra_days_needed,
                 segments_to_ship=v.decision.segments_to_ship,
                 roi_risk=v.decision.roi_risk,
+                rule=v.decision.rule,
             )
             for v in verdicts
         ),

@@ -108,15 +108,32 @@ class SegmentEffect:
     effect: Evidence | EffectResult
 
 
+Rule = Literal[
+    "health",
+    "not estimable",
+    "before horizon",
+    "primary harmed",
+    "guardrail harmed",
+    "primary improved",
+    "segments",
+    "no effect",
+    "waiting",
+    "futile",
+    "aa",
+]
+
+
 @dataclass(frozen=True)
 class Decision:
-    """The verdict; ``roi_risk`` = P(the change does not pay back within the ROI horizon)."""
+    """The verdict; ``rule`` names the rule that decided (module docstring); ``roi_risk`` =
+    P(the change does not pay back within the ROI horizon)."""
 
     decision: Outcome
     reasons: tuple[str, ...]
     extra_days_needed: int | None = None
     segments_to_ship: tuple[str, ...] = ()
     roi_risk: float | None = None
+    rule: Rule = "health"
 
 
 def is_significant(effect: Evidence | EffectResult, alpha: float) -> bool:
@@ -191,35 +208,39 @@ def _not_significant(
                 f"significant improvement in segments: {', '.join(winners)} "
                 "(Holm-adjusted; ROI not evaluated per segment)"
             )
-            return Decision("ship to segment", tuple(reasons), segments_to_ship=tuple(winners))
+            return Decision(
+                "ship to segment", tuple(reasons), segments_to_ship=tuple(winners), rule="segments"
+            )
         if power is not None:
             reasons.append(
                 f"the test had {power.power_at_mde:.0%} power for a {power.relative_mde:.1%} "
                 "effect" + (" (underpowered)" if power.power_at_mde < power.target_power else "")
             )
         reasons.append("no significant effect at the planned horizon: keep the control")
-        return Decision("stop", tuple(reasons))
+        return Decision("stop", tuple(reasons), rule="no effect")
     if plan.planned:
         if not plan.horizon_reached:
             reasons.append(f"sequential plan: keep looking until the planned sample {plan.detail}")
-            return Decision("keep running", tuple(reasons), extra_days_needed=plan.extra_days)
+            return Decision(
+                "keep running", tuple(reasons), extra_days_needed=plan.extra_days, rule="waiting"
+            )
         reasons.append("no significant effect by the planned sample: keep the control")
-        return Decision("stop", tuple(reasons))
+        return Decision("stop", tuple(reasons), rule="no effect")
     if power is None:
         reasons.append("no planned sample and no power analysis: inconclusive")
-        return Decision("stop", tuple(reasons))
+        return Decision("stop", tuple(reasons), rule="futile")
     extra = power.extra_days_needed
     if power.power_at_mde >= power.target_power:
         reasons.append(f"futile: {power.power_at_mde:.0%} power and no significant effect")
-        return Decision("stop", tuple(reasons))
+        return Decision("stop", tuple(reasons), rule="futile")
     if extra is None or extra <= max_extra_days:
         reasons.append(
             f"underpowered: {'an unknown number of' if extra is None else extra} more days "
             f"for {power.target_power:.0%} power (the always-valid test may keep looking)"
         )
-        return Decision("keep running", tuple(reasons), extra_days_needed=extra)
+        return Decision("keep running", tuple(reasons), extra_days_needed=extra, rule="waiting")
     reasons.append(f"futile: needs {extra} more days (limit {max_extra_days})")
-    return Decision("stop", tuple(reasons), extra_days_needed=extra)
+    return Decision("stop", tuple(reasons), extra_days_needed=extra, rule="futile")
 
 
 def decide(
@@ -244,15 +265,19 @@ def decide(
     """Apply the rules of the module docstring (``primary`` None: not estimable, with
     ``primary_note`` saying why)."""
     invalid, reasons = health_problems(srm_flag, multi_variant_share, max_multi_variant_share)
-    if primary is None:
-        invalid.append(f"the primary effect cannot be estimated: {primary_note or 'unknown'}")
     if invalid:
         return Decision("invalid", tuple(invalid + reasons))
+    if primary is None:
+        note = f"the primary effect cannot be estimated: {primary_note or 'unknown'}"
+        return Decision("invalid", (note, *reasons), rule="not estimable")
     if plan.plan == "fixed_horizon" and not plan.horizon_reached:
         reasons.append(f"fixed-horizon plan: the test is read at the horizon {plan.detail}")
-        return Decision("keep running", tuple(reasons), extra_days_needed=plan.extra_days)
+        return Decision(
+            "keep running", tuple(reasons), extra_days_needed=plan.extra_days, rule="before horizon"
+        )
     if is_significant(primary, alpha) and not is_good_direction(primary, primary_higher_is_better):
-        return Decision("stop", (*reasons, f"primary metric harmed: {describe(primary)}"))
+        reasons.append(f"primary metric harmed: {describe(primary)}")
+        return Decision("stop", tuple(reasons), rule="primary harmed")
     harmed = [
         g
         for g in guardrails
@@ -260,7 +285,7 @@ def decide(
     ]
     if harmed:
         reasons += [f"guardrail '{g.name}' harmed: {describe(g.effect)}" for g in harmed]
-        return Decision("stop", tuple(reasons))
+        return Decision("stop", tuple(reasons), rule="guardrail harmed")
     winners: list[str] = []
     losers: list[str] = []
     use_segments = plan.plan == "fixed_horizon" and segments and heterogeneity is not None
@@ -281,8 +306,14 @@ def decide(
     if losers:
         keep = tuple(s.name for s in segments if s.name not in losers)
         reasons.append(f"harmed in segments: {', '.join(losers)}")
-        return Decision("ship to segment", tuple(reasons), segments_to_ship=keep, roi_risk=risk)
-    return Decision("ship", tuple(reasons), roi_risk=risk)
+        return Decision(
+            "ship to segment",
+            tuple(reasons),
+            segments_to_ship=keep,
+            roi_risk=risk,
+            rule="primary improved",
+        )
+    return Decision("ship", tuple(reasons), roi_risk=risk, rule="primary improved")
 
 
 def decide_aa(
@@ -307,17 +338,21 @@ def decide_aa(
         return Decision("a/a fail", tuple(failures + reasons))
     if primary is None:
         note = primary_note or "unknown"
-        return Decision("invalid", (f"the primary effect cannot be estimated: {note}",))
+        return Decision(
+            "invalid", (f"the primary effect cannot be estimated: {note}",), rule="not estimable"
+        )
     if plan.plan == "fixed_horizon" and not plan.horizon_reached:
         reasons.append(f"fixed-horizon plan: the test is read at the horizon {plan.detail}")
-        return Decision("keep running", tuple(reasons), extra_days_needed=plan.extra_days)
+        return Decision(
+            "keep running", tuple(reasons), extra_days_needed=plan.extra_days, rule="before horizon"
+        )
     if is_significant(primary, alpha):
         reasons.append(
             f"the identical arms differ on the primary metric: {describe(primary)}; a false "
             f"positive (expected in {alpha:.0%} of healthy A/A tests): check the assignment"
         )
-        return Decision("a/a fail", tuple(reasons))
+        return Decision("a/a fail", tuple(reasons), rule="aa")
     reasons.append(f"no difference between the identical arms: {describe(primary)}")
     if salts_verdict is not None:
         reasons.append(f"re-randomised salts: {salts_verdict}")
-    return Decision("a/a pass", tuple(reasons))
+    return Decision("a/a pass", tuple(reasons), rule="aa")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from scipy import special
 from scipy import stats as sps
 
 from funnelhouse.stats import exact
@@ -124,14 +125,14 @@ def test_statistic(effect: float, standard_error: float) -> float:
 def two_sided_p_value(statistic: float, df: float | None = None) -> float:
     """2 P(|T| > |statistic|) for a standard normal (df None) or Student t with df."""
     if df is None:
-        return float(2.0 * sps.norm.sf(abs(statistic)))
+        return float(2.0 * special.ndtr(-abs(statistic)))
     return float(2.0 * sps.t.sf(abs(statistic), df))
 
 
 def critical_value(alpha: float, df: float | None = None) -> float:
     """Two-sided critical value: z_{1-alpha/2} or t_{df, 1-alpha/2}."""
     if df is None:
-        return float(sps.norm.ppf(1.0 - alpha / 2.0))
+        return float(special.ndtri(1.0 - alpha / 2.0))
     return float(sps.t.ppf(1.0 - alpha / 2.0, df))
 
 

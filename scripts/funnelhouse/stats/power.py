@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats as sps
+from scipy import special
 
 from funnelhouse.stats.cuped import cuped_adjust
 from funnelhouse.stats.estimates import arm_estimate
@@ -56,16 +56,16 @@ def standard_error_of_difference(
 
 def power_at_effect(effect: float, standard_error: float, alpha: float = 0.05) -> float:
     """Two-sided power Phi(|d|/se - z) + Phi(-|d|/se - z), z = z_{1-alpha/2}."""
-    z = sps.norm.ppf(1.0 - alpha / 2.0)
+    z = special.ndtri(1.0 - alpha / 2.0)
     shift = abs(effect) / standard_error
-    return float(sps.norm.cdf(shift - z) + sps.norm.cdf(-shift - z))
+    return float(special.ndtr(shift - z) + special.ndtr(-shift - z))
 
 
 def minimum_detectable_effect(
     standard_error: float, alpha: float = 0.05, power: float = 0.8
 ) -> float:
     """(z_{1-alpha/2} + z_power) * se."""
-    return float((sps.norm.ppf(1.0 - alpha / 2.0) + sps.norm.ppf(power)) * standard_error)
+    return float((special.ndtri(1.0 - alpha / 2.0) + special.ndtri(power)) * standard_error)
 
 
 def required_users(
@@ -81,7 +81,7 @@ def required_users(
     n_control = (z_{1-alpha/2} + z_power)^2 (s_c^2 + s_t^2 / ratio) / effect^2 (rounded up)."""
     if effect == 0:
         raise ValueError("effect must be non-zero")
-    multiplier = (sps.norm.ppf(1.0 - alpha / 2.0) + sps.norm.ppf(power)) ** 2
+    multiplier = (special.ndtri(1.0 - alpha / 2.0) + special.ndtri(power)) ** 2
     n_control = multiplier * (control_variance + variant_variance / allocation_ratio) / effect**2
     return math.ceil(n_control), math.ceil(n_control * allocation_ratio)
 

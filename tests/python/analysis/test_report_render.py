@@ -108,3 +108,123 @@ def test_formatting():
     assert fmt.p_equals(0.00001) == "p < 0.0001" and fmt.p_equals(0.0312) == "p = 0.031"
     assert fmt.money(-1234.4, "EUR") == "-1,234 EUR" and fmt.months(None) == "never"
     assert fmt.pct(None) == fmt.DASH
+
+
+# ---------------------------------------------------------------------------- issue 10, item 15
+def tall_page(path, blocks: int, gap: int = 0):
+    """Coloured 300 px blocks, with an empty ``gap`` px after the first half of them."""
+    colours = ["#0969da", "#1a7f37", "#cf222e", "#9a6700", "#8250df"]
+    parts = [
+        f'<div style="height:300px;background:{colours[i % 5]}">section {i}</div>'
+        for i in range(blocks)
+    ]
+    parts.insert(blocks // 2, f'<div style="height:{gap}px"></div>')
+    path.write_text(f"<!doctype html><html><body>{''.join(parts)}</body></html>", encoding="utf-8")
+    return path
+
+
+@needs_chromium
+def test_the_whole_page_is_captured(tmp_path):
+    """make report-check used to capture the top 4,000 px (19% of the report)."""
+    from funnelhouse.report.screenshot import page_height, screenshot_page
+
+    page = tall_page(tmp_path / "tall.html", blocks=36)  # about 10,800 px
+    height = page_height(page)
+    assert height >= 36 * 300
+    check = check_screenshot(screenshot_page(page, tmp_path / "tall.png"))
+    assert check.height == height and not check.blank, check
+
+
+@needs_chromium
+def test_an_empty_region_of_the_page_is_detected(tmp_path):
+    from funnelhouse.report.screenshot import screenshot_page
+
+    page = tall_page(tmp_path / "gap.html", blocks=12, gap=7000)
+    check = check_screenshot(screenshot_page(page, tmp_path / "gap.png"))
+    assert check.ink_share >= 0.01 and check.colours >= 16  # the old check passed it
+    assert check.blank and check.blank_bands
+
+
+@pytest.fixture(scope="module")
+def typed(synthetic):
+    from funnelhouse.analysis import AnalysisOptions, analyze_warehouse
+
+    path, _ = synthetic
+    return analyze_warehouse(path, ["sim_lift"], AnalysisOptions(bayes_draws=2000))
+
+
+def test_forest_plot_shows_every_point_even_a_90_percent_segment(typed):
+    import dataclasses
+
+    from funnelhouse.report.charts import forest_figure
+
+    experiment = typed.experiments[0]
+    rows = list(experiment.metrics)
+    index = next(
+        i for i, m in enumerate(rows) if m.segment_name == "device" and m.metric_name == "purchase"
+    )
+    rows[index] = dataclasses.replace(rows[index], rel_effect=0.9, rel_ci=(0.2, 1.6))
+    figure = forest_figure(dataclasses.replace(experiment, metrics=tuple(rows)), "treatment")
+    low, high = figure.axes[0].get_xlim()
+    shown = [m.rel_effect for m in rows if m.variant == "treatment" and m.rel_effect is not None]
+    assert low < min(shown) and max(shown) < high  # +90% inside the axis
+    markers = [line.get_marker() for line in figure.axes[0].lines]
+    assert ">" in markers  # the interval beyond the axis ends in an arrow
+
+
+def renamed(instance, field: str):
+    """``instance`` as the report would see it after ``field`` was renamed in a refactoring:
+    the same type and values, but the old name is gone."""
+    original = type(instance)
+
+    def getattribute(self, name):
+        if name == field:
+            raise AttributeError(f"{original.__name__!r} object has no attribute {name!r}")
+        return object.__getattribute__(self, name)
+
+    look_alike = type(original.__name__, (original,), {"__getattribute__": getattribute})
+    copy = object.__new__(look_alike)
+    copy.__dict__.update(instance.__dict__)
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "in_text"),
+    [
+        ("primary", "p_value", True),
+        ("primary", "rel_effect", True),
+        ("primary", "chance_to_win", False),
+        ("primary", "expected_loss_rel", False),
+        ("primary", "sequential", True),
+        ("primary", "power", True),
+        ("decision", "headline", True),
+        ("decision", "deciding_p_value", False),
+        ("roi", "probability_roi_positive", True),
+        ("experiment", "analysis_plan", True),
+    ],
+)
+def test_a_renamed_field_fails_loudly_instead_of_rendering_blank(typed, section, field, in_text):
+    """The reports read typed attributes: a renamed result field is an error, not a blank dash."""
+    import dataclasses
+
+    from funnelhouse.report import html, text
+
+    experiment = typed.experiments[0]
+    if section == "primary":
+        rows = tuple(
+            renamed(m, field) if (m.is_overall and m.metric_role == "primary") else m
+            for m in experiment.metrics
+        )
+        broken = dataclasses.replace(experiment, metrics=rows)
+    elif section == "experiment":
+        broken = renamed(experiment, field)
+    else:
+        broken = dataclasses.replace(
+            experiment, **{section: renamed(getattr(experiment, section), field)}
+        )
+    report = dataclasses.replace(typed, experiments=(broken,))
+    with pytest.raises(AttributeError, match=field):
+        html.render(report)
+    if in_text:
+        with pytest.raises(AttributeError, match=field):
+            text.summary(report)
