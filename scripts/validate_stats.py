@@ -10,8 +10,8 @@ runs them through the public library functions:
   (a naive fixed-horizon z-test at every look is reported for contrast, without a target);
 * time-uniform coverage of the sequential confidence sequence under an effect: target >= 95%;
 * A/A experiments that follow the engine's advice literally (``funnelhouse.advice``): false
-  ship / stop-for-harm rate of the fixed-horizon and the sequential plan, target <= 5% (up to two
-  Monte Carlo standard errors), with the rule before issue 10 for contrast.
+  ship / stop-for-harm rate of the fixed-horizon and the sequential plan, target <= 5% (up to
+  three Monte Carlo standard errors), with the rule before issue 10 for contrast.
 
 Prints a table, optionally writes JSON (--json PATH), exits 1 if any target is missed.
 """
@@ -257,7 +257,7 @@ def advice_checks(experiments: int, seed: int) -> list[Check]:
     """False ship/harm of A/A experiments that do what the verdict says (module docstring)."""
     checks = []
     for result in follow_the_advice(experiments, seed):
-        high = ALPHA + 2 * math.sqrt(ALPHA * (1 - ALPHA) / experiments)
+        high = ALPHA + 3 * math.sqrt(ALPHA * (1 - ALPHA) / experiments)  # 3 Monte Carlo se
         contrast = result.policy.startswith("old rule")
         hits = [True] * result.false_decisions + [False] * (experiments - result.false_decisions)
         checks.append(

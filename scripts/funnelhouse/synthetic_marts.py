@@ -625,6 +625,13 @@ DEMO_SPECS: tuple[ExperimentSpec, ...] = (
         description="Real test: one-click buy, helps mobile and hurts desktop",
     ),
     ExperimentSpec(
+        "aa_sanity",
+        users=8_000,
+        uplift=(0.0,),
+        is_aa_test=True,
+        description="Offline A/A test: two identical arms (health and false-positive checks)",
+    ),
+    ExperimentSpec(
         "broken_assignment",
         users=6_000,
         uplift=(0.05,),

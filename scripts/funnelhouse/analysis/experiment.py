@@ -37,12 +37,14 @@ from funnelhouse.analysis.results import (
     CohortMatrix,
     ExperimentError,
     ExperimentResult,
+    MultiVariantSection,
     ReportOptions,
     RoiSection,
     RoiUnavailable,
     SimulationCheck,
     SimulationSection,
     Skipped,
+    SrmSection,
     ThompsonSection,
     Unavailable,
     VariantInfo,
@@ -177,9 +179,15 @@ def _simulation(
 
 
 def _warnings(
-    experiment: dict[str, Any], design: Design, aa: AaSection | Unavailable, has_revenue: bool
+    experiment: dict[str, Any],
+    design: Design,
+    aa: AaSection | Unavailable,
+    has_revenue: bool,
+    multi: MultiVariantSection,
 ) -> list[str]:
     warnings: list[str] = []
+    if multi.multi_variant_share is None:
+        warnings.append("share of multi-variant users unknown (null in fct_experiment_health)")
     if isinstance(aa, AaSection) and aa.verdict != "ok":
         warnings.append(f"A/A check {aa.verdict!r}: {'; '.join(aa.reasons)}")
     complete = experiment.get("conversion_window_complete")
@@ -209,6 +217,24 @@ def _rois(
             design, overall.get((roi_name, variant)), options, assumptions, **context
         )
     return sections, results
+
+
+def _variant_info(design: Design) -> tuple[VariantInfo, ...]:
+    return tuple(
+        VariantInfo(variant=v, weight=design.weights[v], is_control=v == design.control)
+        for v in design.variants
+    )
+
+
+def health_sections(
+    data: ExperimentData, design: Design, options: AnalysisOptions
+) -> tuple[SrmSection, MultiVariantSection, AaSection | Unavailable]:
+    """SRM, multi-variant users and the A/A salts."""
+    return (
+        srm_section(design),
+        multi_variant_section(data.health, options),
+        aa_section(design, data.aa, options),
+    )
 
 
 def _coverage(experiment: dict[str, Any]) -> float:
@@ -249,25 +275,13 @@ def analyze_experiment(
     rows, tests = _rows(
         data, design, options, has_revenue, days=days, planned_users=plan_section.planned_users
     )
-    srm = srm_section(design)
-    multi = multi_variant_section(data.health, options)
-    aa = aa_section(design, data.aa, options)
-    warnings = _warnings(experiment, design, aa, has_revenue)
-    notes = [*data.notes, *design.notes]
-    if isinstance(aa, Unavailable):
-        notes.append(f"A/A: {aa.note}")
+    srm, multi, aa = health_sections(data, design, options)
+    warnings, notes = _warnings(experiment, design, aa, has_revenue, multi), list(data.notes)
+    notes += [*design.notes, *([f"A/A: {aa.note}"] if isinstance(aa, Unavailable) else [])]
     share = multi.multi_variant_share
-    if share is None:
-        warnings.append("share of multi-variant users unknown (null in fct_experiment_health)")
+    money = {"revenue_available": has_revenue, "days": days, "is_aa_test": is_aa_test}
     roi_by_variant, roi_results = _rois(
-        design,
-        rows,
-        options,
-        assumptions,
-        revenue_available=has_revenue,
-        days=days,
-        coverage=_coverage(experiment),
-        is_aa_test=is_aa_test,
+        design, rows, options, assumptions, coverage=_coverage(experiment), **money
     )
     decision = decision_section(
         design,
@@ -293,10 +307,7 @@ def analyze_experiment(
         analysis_plan=plan_section,
         simulation=_simulation(data, design, rows, is_simulated and not is_aa_test),
         control=design.control,
-        variants=tuple(
-            VariantInfo(variant=v, weight=design.weights[v], is_control=v == design.control)
-            for v in design.variants
-        ),
+        variants=_variant_info(design),
         primary_metric=design.primary.name,
         days_observed=days,
         days_observed_source=days_source,

@@ -116,6 +116,24 @@ def money_model(
     )
 
 
+def roi_inputs(
+    effect: EffectResult, model: MoneyModel, assumptions: RoiAssumptions, monthly_users: float
+) -> RoiInputs:
+    return RoiInputs(
+        lift=effect.relative_effect,  # type: ignore[arg-type]
+        lift_se=effect.relative_se,  # type: ignore[arg-type]
+        monthly_users=monthly_users,
+        conversion_rate=model.units_per_user,
+        average_order_value=model.value_per_unit,
+        gross_margin=assumptions.gross_margin,
+        implementation_cost=assumptions.implementation_cost,
+        monthly_running_cost=assumptions.monthly_running_cost,
+        horizon_months=assumptions.horizon_months,
+        rollout_share=assumptions.rollout_share,
+        lift_metric=model.lift_metric,  # type: ignore[arg-type]
+    )
+
+
 def roi_section(
     design: Design,
     row: MetricRow | None,
@@ -154,19 +172,7 @@ def roi_section(
         notes.append(f"coverage {coverage!r} is not in (0, 1]: traffic taken as observed")
         coverage = 1.0
     users = sum(design.arm(metric.name, ALL, ALL, v).n for v in design.variants)
-    inputs = RoiInputs(
-        lift=effect.relative_effect,
-        lift_se=effect.relative_se,
-        monthly_users=users_per_month(users, days, coverage),
-        conversion_rate=model.units_per_user,
-        average_order_value=model.value_per_unit,
-        gross_margin=assumptions.gross_margin,
-        implementation_cost=assumptions.implementation_cost,
-        monthly_running_cost=assumptions.monthly_running_cost,
-        horizon_months=assumptions.horizon_months,
-        rollout_share=assumptions.rollout_share,
-        lift_metric=model.lift_metric,  # type: ignore[arg-type]
-    )
+    inputs = roi_inputs(effect, model, assumptions, users_per_month(users, days, coverage))
     result = roi_analysis(inputs, alpha=options.alpha, n_draws=options.roi_draws, seed=options.seed)
     section = RoiSection(
         **{f.name: getattr(result, f.name) for f in fields(result)},

@@ -265,6 +265,27 @@ def headline(
     return texts[outcome]
 
 
+def best_verdict(verdicts: list[Verdict], is_aa_test: bool) -> Verdict:
+    """The reported arm: the best outcome, ties broken by the absolute effect in the good
+    direction; for an A/A test the worst arm (any failing arm fails it)."""
+    if is_aa_test:
+        return min(verdicts, key=lambda v: AA_RANK[v.decision.decision])
+    return max(verdicts, key=lambda v: (RANK[v.decision.decision], good_effect(v)))
+
+
+def variant_decision(verdict: Verdict) -> VariantDecision:
+    d = verdict.decision
+    return VariantDecision(
+        variant=verdict.row.variant,
+        decision=d.decision,
+        reasons=d.reasons,
+        extra_days_needed=d.extra_days_needed,
+        segments_to_ship=d.segments_to_ship,
+        roi_risk=d.roi_risk,
+        rule=d.rule,
+    )
+
+
 def decision_section(
     design: Design,
     rows: list[MetricRow],
@@ -297,11 +318,7 @@ def decision_section(
         )
         for variant in design.treatments
     ]
-    rank = AA_RANK if is_aa_test else RANK
-    if is_aa_test:  # the worst arm decides an A/A test
-        best = min(verdicts, key=lambda v: rank[v.decision.decision])
-    else:
-        best = max(verdicts, key=lambda v: (rank[v.decision.decision], good_effect(v)))
+    best = best_verdict(verdicts, is_aa_test)
     decision, row = best.decision, best.row
     roi = rois.get(row.variant)
     go = None
@@ -327,16 +344,5 @@ def decision_section(
         is_aa_test=is_aa_test,
         go_no_go=go,
         framing=framing(is_simulated, is_aa_test),
-        by_variant=tuple(
-            VariantDecision(
-                variant=v.row.variant,
-                decision=v.decision.decision,
-                reasons=v.decision.reasons,
-                extra_days_needed=v.decision.extra_days_needed,
-                segments_to_ship=v.decision.segments_to_ship,
-                roi_risk=v.decision.roi_risk,
-                rule=v.decision.rule,
-            )
-            for v in verdicts
-        ),
+        by_variant=tuple(variant_decision(v) for v in verdicts),
     )

@@ -221,7 +221,8 @@ def normal_relative_effect(
 
 
 def gaussian_from_effect(effect: EffectResult, alpha: float = 0.05) -> BayesianResult:
-    """GrowthBook's Gaussian posterior on the test's own (CUPED-adjusted) estimate."""
+    """GrowthBook's Gaussian posterior on the test's own (CUPED-adjusted) estimate: relative,
+    or absolute when the relative effect is undefined (control mean 0)."""
     cuped = " (CUPED-adjusted)" if effect.cuped.applied else ""
     reference = (
         effect.cuped.control_adjusted_mean
@@ -229,27 +230,19 @@ def gaussian_from_effect(effect: EffectResult, alpha: float = 0.05) -> BayesianR
         else effect.control_mean
     )
     if effect.relative_effect is not None and effect.relative_se is not None:
-        if not effect.relative_se > 0:
-            raise ValueError("posterior undefined: the effect has no variance")
-        return normal_effect(
-            effect.relative_effect,
-            effect.relative_se,
-            effect.metric_type,
-            scale="relative",
-            reference_mean=reference,
-            method=f"normal approximation on the relative effect{cuped}, flat prior",
-            alpha=alpha,
-        )
-    if not effect.absolute_se > 0:
+        estimate, se, scale, why = effect.relative_effect, effect.relative_se, "relative", ""
+    else:
+        estimate, se, scale = effect.absolute_effect, effect.absolute_se, "absolute"
+        why = " (relative effect undefined: control mean 0)"
+    if not se > 0:
         raise ValueError("posterior undefined: the effect has no variance")
     return normal_effect(
-        effect.absolute_effect,
-        effect.absolute_se,
+        estimate,
+        se,
         effect.metric_type,
-        scale="absolute",
+        scale=scale,
         reference_mean=reference,
-        method=f"normal approximation on the absolute effect{cuped}, flat prior "
-        "(relative effect undefined: control mean 0)",
+        method=f"normal approximation on the {scale} effect{cuped}, flat prior{why}",
         alpha=alpha,
     )
 

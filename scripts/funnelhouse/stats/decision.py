@@ -184,6 +184,35 @@ def health_problems(
     return blocking, warnings
 
 
+def harmed_guardrails(guardrails: Sequence[Guardrail], alpha: float) -> list[Guardrail]:
+    return [
+        g
+        for g in guardrails
+        if is_significant(g.effect, alpha) and not is_good_direction(g.effect, g.higher_is_better)
+    ]
+
+
+def segment_verdicts(
+    plan: PlanStatus,
+    segments: Sequence[SegmentEffect],
+    heterogeneity: HeterogeneityResult | None,
+    alpha: float,
+    heterogeneity_alpha: float,
+    higher_is_better: bool,
+    reasons: list[str],
+) -> tuple[list[str], list[str]]:
+    """(winning, losing) segments when the fixed-horizon plan's segments differ (rule 6)."""
+    if plan.plan != "fixed_horizon" or not segments or heterogeneity is None:
+        return [], []
+    if not heterogeneity.p_value < heterogeneity_alpha:
+        return [], []
+    reasons.append(
+        f"effect differs across segments (Cochran's Q p={heterogeneity.p_value:.3g}, "
+        f"I^2={heterogeneity.i_squared:.0%})"
+    )
+    return classify_segments(segments, alpha, higher_is_better)
+
+
 def roi_risk_reason(roi: RoiResult, min_probability_roi_positive: float) -> tuple[float, str]:
     """P(no pay-back within the horizon) and the sentence that states it on the verdict."""
     risk = 1.0 - roi.probability_roi_positive
@@ -278,23 +307,13 @@ def decide(
     if is_significant(primary, alpha) and not is_good_direction(primary, primary_higher_is_better):
         reasons.append(f"primary metric harmed: {describe(primary)}")
         return Decision("stop", tuple(reasons), rule="primary harmed")
-    harmed = [
-        g
-        for g in guardrails
-        if is_significant(g.effect, alpha) and not is_good_direction(g.effect, g.higher_is_better)
-    ]
+    harmed = harmed_guardrails(guardrails, alpha)
     if harmed:
         reasons += [f"guardrail '{g.name}' harmed: {describe(g.effect)}" for g in harmed]
         return Decision("stop", tuple(reasons), rule="guardrail harmed")
-    winners: list[str] = []
-    losers: list[str] = []
-    use_segments = plan.plan == "fixed_horizon" and segments and heterogeneity is not None
-    if use_segments and heterogeneity.p_value < heterogeneity_alpha:  # type: ignore[union-attr]
-        winners, losers = classify_segments(segments, alpha, primary_higher_is_better)
-        reasons.append(
-            f"effect differs across segments (Cochran's Q p={heterogeneity.p_value:.3g}, "  # type: ignore[union-attr]
-            f"I^2={heterogeneity.i_squared:.0%})"  # type: ignore[union-attr]
-        )
+    winners, losers = segment_verdicts(
+        plan, segments, heterogeneity, alpha, heterogeneity_alpha, primary_higher_is_better, reasons
+    )
     if not is_significant(primary, alpha):
         reasons.append(f"primary metric not significant: {describe(primary)}")
         return _not_significant(plan, power, winners, losers, reasons, max_extra_days)
