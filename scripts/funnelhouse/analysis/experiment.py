@@ -34,7 +34,6 @@ from funnelhouse.analysis.plan import plan_status
 from funnelhouse.analysis.results import (
     AaSection,
     AnalysisReport,
-    CohortMatrix,
     ExperimentError,
     ExperimentResult,
     MultiVariantSection,
@@ -339,23 +338,6 @@ def primary_failure(result: ExperimentResult) -> str | None:
     return None
 
 
-def cohort_result(matrix: dict[str, Any]) -> CohortMatrix:
-    """The cohort matrix (``cohort_matrix``'s dict) as the typed section."""
-    if not matrix.get("available"):
-        return CohortMatrix(available=False, note=matrix.get("note"))
-    sizes = matrix.get("cohort_sizes")
-    return CohortMatrix(
-        available=True,
-        source=matrix["source"],
-        cohort_column=matrix["cohort_column"],
-        period_column=matrix["period_column"],
-        cohorts=tuple(matrix["cohorts"]),
-        periods=tuple(matrix["periods"]),
-        values=tuple(tuple(row) for row in matrix["values"]),
-        cohort_sizes=None if sizes is None else tuple(sizes),
-    )
-
-
 def _report_options(options: AnalysisOptions) -> ReportOptions:
     return ReportOptions(
         target_mde=options.target_mde,
@@ -411,7 +393,7 @@ def analyze_warehouse(
             experiments.append(result)
             if (failure := primary_failure(result)) is not None:
                 errors.append(ExperimentError(experiment_id, failure, analysed=True))
-        cohorts = cohort_result(cohort_matrix(warehouse.cohort_retention()))
+        cohorts = cohort_matrix(warehouse.cohort_retention())
     return AnalysisReport(
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
         warehouse=str(db_path),

@@ -50,15 +50,13 @@ def cohorts_frame() -> pd.DataFrame:
 def test_cohort_matrix_sums_counts_over_breakdowns():
     frame = cohorts_frame()
     matrix = cohort_matrix(frame)
-    assert matrix["available"] and matrix["periods"] == [0, 1, 2]
-    assert matrix["cohorts"] == ["2026-01-05", "2026-01-12", "2026-01-19"]
+    assert matrix.available and matrix.periods == (0, 1, 2)
+    assert matrix.cohorts == ("2026-01-05", "2026-01-12", "2026-01-19")
     # brute force: retained / size summed over devices
     cell = frame[(frame.cohort_week == dt.date(2026, 1, 5)) & (frame.weeks_since_first_visit == 1)]
-    assert matrix["values"][0][1] == pytest.approx(
-        cell.retained_users.sum() / cell.cohort_users.sum()
-    )
-    assert matrix["values"][2][1] is None  # not observed yet
-    assert matrix["cohort_sizes"][0] == 150
+    assert matrix.values[0][1] == pytest.approx(cell.retained_users.sum() / cell.cohort_users.sum())
+    assert matrix.values[2][1] is None  # not observed yet
+    assert matrix.cohort_sizes[0] == 150
 
 
 def test_cohort_matrix_with_rates_and_unrecognised_columns():
@@ -68,10 +66,10 @@ def test_cohort_matrix_with_rates_and_unrecognised_columns():
          "retention_rate": [1.0, 0.4, 1.0]}
     )  # fmt: skip
     matrix = cohort_matrix(rates)
-    assert matrix["available"] and matrix["values"] == [[1.0, 0.4], [1.0, None]]
+    assert matrix.available and matrix.values == ((1.0, 0.4), (1.0, None))
     odd = cohort_matrix(pd.DataFrame({"a": [1], "b": [2]}))
-    assert odd["available"] is False and "not recognised" in odd["note"]
-    assert cohort_matrix(None)["note"].endswith("not available in this warehouse")
+    assert odd.available is False and "not recognised" in odd.note
+    assert cohort_matrix(None).note.endswith("not available in this warehouse")
 
 
 def test_cohort_matrix_of_the_funnel_marts_shape():
@@ -94,12 +92,12 @@ def test_cohort_matrix_of_the_funnel_marts_shape():
                     }
                 )
     matrix = cohort_matrix(pd.DataFrame(rows))
-    assert matrix["available"], matrix
-    assert matrix["cohorts"] == ["2026-01-05", "2026-01-12"]  # the week grain
-    assert matrix["periods"] == [0, 1, 2]
-    assert matrix["values"][0] == pytest.approx([1.0, 40 / 200, None])  # period 2 in progress
-    assert matrix["values"][1][1] is None  # in progress for the later cohort
-    assert "cohort_grain = week" in matrix["source"]
+    assert matrix.available, matrix
+    assert matrix.cohorts == ("2026-01-05", "2026-01-12")  # the week grain
+    assert matrix.periods == (0, 1, 2)
+    assert matrix.values[0] == pytest.approx([1.0, 40 / 200, None])  # period 2 in progress
+    assert matrix.values[1][1] is None  # in progress for the later cohort
+    assert "cohort_grain = week" in matrix.source
 
 
 def test_formatting():
