@@ -53,15 +53,27 @@ def framing(is_simulated: bool, is_aa_test: bool) -> str:
     return SIMULATION_BANNER if is_simulated else REAL_BANNER
 
 
-def plan_evidence(row: MetricRow, plan: str, adjusted: bool) -> tuple[Evidence | None, str | None]:
-    """The plan's test of one overall comparison (None and why when there is none)."""
+def _adjusted(row: MetricRow, correction: str | None) -> str:
+    """How the p-value was adjusted over the treatment arms ('' for a single test)."""
+    if correction is None or row.family_size < 2:
+        return ""
+    method = "BH" if correction == "bh" else "Holm"
+    return f", p {method}-adjusted over {row.family_size} arms"
+
+
+def plan_evidence(
+    row: MetricRow, plan: str, correction: str | None
+) -> tuple[Evidence | None, str | None]:
+    """The plan's test of one overall comparison (None and why when there is none); the
+    p-value is adjusted within its family unless ``correction`` is None (guardrails)."""
     effect = row.effect
+    adjusted = correction is not None
     if effect is None:
         return None, row.note
     if plan == "fixed_horizon":
         p = row.p_value_adjusted if adjusted and row.p_value_adjusted is not None else None
         return Evidence(
-            test=f"fixed-horizon {effect.test}",
+            test=f"fixed-horizon {effect.test}{_adjusted(row, correction)}",
             estimate=effect.absolute_effect,
             p_value=effect.p_value if p is None else p,
             ci_lower=effect.absolute_ci_lower,
@@ -75,7 +87,8 @@ def plan_evidence(row: MetricRow, plan: str, adjusted: bool) -> tuple[Evidence |
     estimate = float(seq.series[-1].estimate)
     control = abs(effect.control_mean)
     return Evidence(
-        test="always-valid sequential test (mSPRT over the daily looks)",
+        test="always-valid sequential test (mSPRT over the daily looks)"
+        + _adjusted(row, correction),
         estimate=estimate,
         p_value=seq.p_value_adjusted if adjusted else seq.always_valid_p_value,
         ci_lower=seq.ci[0],
@@ -136,7 +149,7 @@ def decide_variant(
 ) -> Verdict:
     overall = {(r.metric.name, r.variant): r for r in rows if r.is_overall}
     primary_row = overall[(design.primary.name, variant)]
-    primary, note = plan_evidence(primary_row, plan.plan, adjusted=True)
+    primary, note = plan_evidence(primary_row, plan.plan, options.correction)
     if is_aa_test:
         decision = decide_aa(
             srm_flag,
@@ -152,7 +165,7 @@ def decide_variant(
     guardrails = []
     for m in design.metrics:
         if m.role == "guardrail" and (r := overall.get((m.name, variant))) is not None:
-            evidence, _ = plan_evidence(r, plan.plan, adjusted=False)
+            evidence, _ = plan_evidence(r, plan.plan, None)
             if evidence is not None:
                 guardrails.append(Guardrail(m.name, evidence, m.higher_is_better))
     segments, heterogeneity = _segment_inputs(rows, tests, design, variant)
