@@ -6,7 +6,6 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMPS := .make
 
 # Which events to build on: generated (default), retailrocket or rees46.
 DATA ?= generated
@@ -27,14 +26,16 @@ else
   $(error DATA must be generated, retailrocket or rees46 (got '$(DATA)'))
 endif
 export EVENTS_PATH EVENTS_FORMAT DUCKDB_PATH
-# The assignment log of logged experiments (see README, Experiments): ASSIGNMENTS_PATH, else
-# the events file's stem + .assignments.parquet (the generator writes it next to its events).
-ASSIGNMENTS_FILE := $(or $(ASSIGNMENTS_PATH),$(basename $(EVENTS_PATH)).assignments.parquet)
+# The assignment log of logged experiments (see README, Experiments) is ASSIGNMENTS_PATH, else
+# the events file's stem + .assignments.parquet; a missing one means no logged experiments.
 
 DBT := $(BIN)/dbt
 DBT_FLAGS := --profiles-dir . --project-dir .
+# Every build goes through the refresh: dbt build into a private file, published atomically.
+REFRESH := $(BIN)/python scripts/refresh.py
 SQL_PATHS := models tests/dbt analyses
-DBT_SOURCES := dbt_project.yml profiles.yml $(shell find models macros seeds tests/dbt analyses -type f 2>/dev/null)
+# Reports are named after the warehouse they describe (warehouse.duckdb -> reports/report-warehouse.html).
+REPORT_NAME := $(subst /,_,$(basename $(DUCKDB_PATH)))
 
 # A small generated dataset and a throwaway warehouse for `make test`.
 TEST_DIR := build/test
@@ -43,14 +44,16 @@ TEST_ASSIGNMENTS := $(TEST_DIR)/events.assignments.parquet
 TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_GENERATOR_ARGS := --users 3000 --days 60 --seed 7
 
-.PHONY: help setup data build run analyze test lint dbt-test pytest bench validate report-check clean
+.PHONY: help setup data build run analyze sql test lint dbt-test pytest bench validate report-check clean
 
 help:
 	@echo "make run       set up, generate the default data if missing, dbt build, analyse"
 	@echo "make test      set up, ruff, dbt build on a small dataset (all tests), sqlfluff, pytest"
-	@echo "make bench     benchmark sessionization on 10 million events (slow)"
+	@echo "make sql       an interactive read-only SQL shell (DuckDB CLI) on the warehouse"
+	@echo "make bench     benchmark sessionization and the refresh on 10 million events (slow)"
 	@echo "make validate  simulation checks of the statistics, and the generator's truth (slow)"
 	@echo "make report-check  render the HTML report in headless chromium; fail if blank"
+	@echo "make dashboard  the KPI dashboard of the warehouse: reports/dashboard-<warehouse>.html"
 	@echo "options: DATA=generated|retailrocket|rees46  DUCKDB_PATH=...  EVENTS_PATH=..."
 
 # --- set-up: a project-local virtualenv with the pinned dependencies -----------------------
@@ -65,31 +68,37 @@ setup: $(BIN)/.installed
 data/events.parquet data/events.assignments.parquet &: | setup
 	$(BIN)/python scripts/generate_events.py --out data/events.parquet
 
+# Only the default generated file is made here; any other EVENTS_PATH must exist.
 data: | setup
-ifeq ($(DATA),generated)
-	@$(MAKE) --no-print-directory $(EVENTS_PATH) $(ASSIGNMENTS_FILE)
+ifeq ($(EVENTS_PATH),data/events.parquet)
+	@$(MAKE) --no-print-directory data/events.parquet
 else
-	@test -f "$(EVENTS_PATH)" || { echo "error: $(EVENTS_PATH) not found (is $(SHARED_DATA) there?)" >&2; exit 1; }
+	@test -f "$(EVENTS_PATH)" || { echo "error: events file $(EVENTS_PATH) not found$(if $(filter-out generated,$(DATA)), (is $(SHARED_DATA) there?))" >&2; exit 1; }
 endif
 
-# --- warehouse: rebuilt only when the project, the data or the warehouse file changed -------
-BUILD_STAMP := $(STAMPS)/build-$(DATA)-$(subst /,_,$(DUCKDB_PATH))
-ifeq ($(wildcard $(DUCKDB_PATH)),)
-  $(shell rm -f $(BUILD_STAMP))
-endif
-
-$(BUILD_STAMP): $(DBT_SOURCES) $(wildcard $(EVENTS_PATH) $(ASSIGNMENTS_FILE)) | setup data
-	$(DBT) build $(DBT_FLAGS)
-	@mkdir -p $(STAMPS) && touch $@
-
-build: $(BUILD_STAMP)
+# --- warehouse: built privately, published atomically, skipped when up to date -------------
+# The refresh rebuilds when the events or assignment file (path or sha256), the format, the
+# project files or the dbt arguments differ from what the published warehouse was built from.
+build: | setup data
+	$(REFRESH) --if-changed
 
 run: build
 	@if [ -f scripts/analyze.py ]; then $(MAKE) --no-print-directory analyze; fi
-	@echo "warehouse: $(DUCKDB_PATH)   (try: $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(DUCKDB_PATH)', read_only=True).sql('select * from marts.fct_sessions limit 5'))\")"
+	@$(MAKE) --no-print-directory dashboard
+	@echo "warehouse: $(DUCKDB_PATH)   (try: make sql DUCKDB_PATH=$(DUCKDB_PATH))"
 
 analyze: build
-	$(BIN)/python scripts/analyze.py --db $(DUCKDB_PATH) --all --json reports/analysis-$(DATA).json --html reports/report-$(DATA).html
+	$(BIN)/python scripts/analyze.py --db $(DUCKDB_PATH) --all --json reports/analysis-$(REPORT_NAME).json --html reports/report-$(REPORT_NAME).html
+
+# An interactive SQL shell on the published warehouse, read-only (a refresh never blocks it).
+sql: setup
+	@test -f "$(DUCKDB_PATH)" || { echo "error: $(DUCKDB_PATH) not found: run make run first" >&2; exit 1; }
+	$(BIN)/duckdb -readonly $(DUCKDB_PATH)
+
+# The KPI dashboard (business marts), named after the warehouse file.
+.PHONY: dashboard
+dashboard: build
+	$(BIN)/python scripts/dashboard.py --db $(DUCKDB_PATH) --out reports/dashboard-$(REPORT_NAME).html
 
 # --- tests ---------------------------------------------------------------------------------
 test: setup lint-python dbt-test lint-sql pytest
@@ -103,8 +112,7 @@ $(TEST_EVENTS) $(TEST_ASSIGNMENTS) &: | setup
 	$(BIN)/python scripts/generate_events.py $(TEST_GENERATOR_ARGS) --out $(TEST_EVENTS) --quiet
 
 dbt-test: $(TEST_EVENTS) $(TEST_ASSIGNMENTS)
-	rm -f $(TEST_DB)
-	EVENTS_PATH=$(TEST_EVENTS) EVENTS_FORMAT=canonical ASSIGNMENTS_PATH= DUCKDB_PATH=$(TEST_DB) $(DBT) build $(DBT_FLAGS)
+	EVENTS_PATH=$(TEST_EVENTS) EVENTS_FORMAT=canonical ASSIGNMENTS_PATH= DUCKDB_PATH=$(TEST_DB) $(REFRESH)
 
 # sqlfluff's dbt templater compiles against the test warehouse, so it runs after dbt-test.
 lint-sql: setup
@@ -127,4 +135,4 @@ report-check: setup
 	$(BIN)/python scripts/report_check.py --db $(DUCKDB_PATH) --out build/report-check
 
 clean:
-	rm -rf build target logs $(STAMPS) reports
+	rm -rf build target logs .make reports $(dir $(DUCKDB_PATH)).$(notdir $(DUCKDB_PATH)).refresh

@@ -40,37 +40,59 @@
 {%- endmacro %}
 
 
-{#- The column names of a CSV file's header line (trimmed, unquoted, lower-cased), read at
-    compile time; [] while parsing. -#}
-{% macro csv_header_names(path) -%}
-    {%- set names = [] -%}
+{#- The physical lines of a CSV file, one text per line (null for an empty line), in order:
+    no quoting, no delimiter. -#}
+{% macro csv_physical_lines(path) -%}
+    read_csv(
+        {{ sql_string(path) }}, header = false, auto_detect = false,
+        columns = {'line_text': 'VARCHAR'}, delim = chr(31), quote = '', escape = '',
+        strict_mode = false, null_padding = true, parallel = false,
+        max_line_size = {{ var('csv_max_line_bytes') }}
+    )
+{%- endmacro %}
+
+
+{#- The header of a CSV file, read at compile time: {'names': its column names (trimmed,
+    unquoted, lower-cased), 'line_number': its line (1 unless blank lines come first)};
+    no names while parsing. -#}
+{% macro csv_header(path) -%}
+    {%- set header = {'names': [], 'line_number': 1} -%}
     {%- if execute -%}
         {%- set delimiter = '\t' if (path | lower).endswith(('.tsv', '.tsv.gz')) else ',' -%}
         {%- set header_query -%}
-            select header_line
-            from read_csv(
-                {{ sql_string(path) }}, header = false, auto_detect = false,
-                columns = {'header_line': 'VARCHAR'}, delim = chr(31), quote = '', escape = '',
-                strict_mode = false, null_padding = true, parallel = false,
-                max_line_size = {{ var('csv_max_line_bytes') }}
+            select line_number, line_text
+            from (
+                -- the first lines only (a limit below the window stops the scan early)
+                select row_number() over () as line_number, line_text
+                from (select line_text from {{ csv_physical_lines(path) }} limit 100000)
             )
+            where nullif(trim(line_text, ' ' || chr(9) || chr(13)), '') is not null
             limit 1
         {%- endset -%}
         {%- set result = run_query(header_query) -%}
-        {%- if result.rows | length == 0 or not result.rows[0][0] -%}
+        {%- if result.rows | length == 0 -%}
             {{ exceptions.raise_compiler_error(
-                "The events file " ~ path ~ " is empty: a CSV events file needs a header line.") }}
+                "The events file " ~ path ~ " is empty (no line has any text): a CSV events "
+                ~ "file needs a header line.") }}
         {%- endif -%}
-        {%- for raw_name in result.rows[0][0].split(delimiter) -%}
-            {%- do names.append(raw_name.strip().strip('"').strip().lower()) -%}
+        {%- do header.update({'line_number': result.rows[0][0]}) -%}
+        {%- for raw_name in result.rows[0][1].split(delimiter) -%}
+            {%- do header['names'].append(raw_name.strip().strip('"').strip().lower()) -%}
         {%- endfor -%}
+        {%- set names = header['names'] -%}
         {%- if '' in names or (names | unique | list | length) != (names | length) -%}
             {{ exceptions.raise_compiler_error(
                 "The header of the events file " ~ path ~ " has a blank or repeated column name: "
                 ~ (names | join(', '))) }}
         {%- endif -%}
     {%- endif -%}
-    {{ return(names) }}
+    {{ return(header) }}
+{%- endmacro %}
+
+
+{#- The column names of a CSV file's header line (see csv_header). -#}
+{% macro csv_header_names(path) -%}
+    {{ return(csv_header(path)['names']) }}
 {%- endmacro %}
 
 
@@ -103,8 +125,9 @@
         {%- for name in (file_columns.keys() | list) + [csv_overflow_column()] -%}
             {%- do csv_columns.append(sql_string(name) ~ ": 'VARCHAR'") -%}
         {%- endfor -%}
+        {#- blank lines before the header are skipped, so that the header is the header -#}
         read_csv({{ sql_string(path) }}, columns = { {{- csv_columns | join(', ') -}} },
-            header = true, {{ csv_dialect(path) }},
+            header = true, skip = {{ csv_header(path)['line_number'] - 1 }}, {{ csv_dialect(path) }},
             nullstr = 'funnelhouse: no null string', filename = true)
     {%- else -%}
         read_parquet({{ sql_string(path) }}, filename = true, file_row_number = true)
@@ -120,9 +143,17 @@
     {%- if is_csv_path(path) -%}
         {%- set row_number = 'row_number() over ()' -%}
         {%- if names -%}
-            {%- set parse_error = "case when \"" ~ csv_overflow_column()
+            {%- set malformed = 'case when "' ~ csv_overflow_column()
                 ~ "\" is not null then 'extra_fields' when \"" ~ names[-1]
                 ~ "\" is null then 'missing_fields' end" -%}
+            {#- a malformed record that spans lines: a quote opened and never closed -#}
+            {%- set spans_lines = [] -%}
+            {%- for name in names + [csv_overflow_column()] -%}
+                {%- do spans_lines.append('contains("' ~ name ~ '", chr(10))') -%}
+            {%- endfor -%}
+            {%- set parse_error = "case when (" ~ malformed ~ ") is not null then case when "
+                ~ (spans_lines | join(' or ')) ~ " then 'unclosed_quote' else " ~ malformed
+                ~ " end end" -%}
         {%- else -%}
             {%- set parse_error = 'cast(null as varchar)' -%}
         {%- endif -%}

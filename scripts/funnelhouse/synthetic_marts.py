@@ -54,14 +54,14 @@ METRIC_COLUMNS: dict[str, tuple[str, str | None, str | None]] = {
 METRIC_TYPE = {name: metric_type for name, metric_type, _, _ in METRICS}
 # The optional columns of the metric registry (dim_experiment_metrics) per metric.
 METRIC_ATTRIBUTES: dict[str, dict[str, object]] = {
-    "purchase": {"event_type": "purchase", "value_kind": "distinct_orders", "unit": "share"},
+    "purchase": {"event_type": "purchase", "value_kind": "count", "unit": "share"},
     "reached_checkout": {"event_type": "begin_checkout", "value_kind": "count", "unit": "share"},
     "revenue": {"event_type": "purchase", "value_kind": "revenue", "unit": "currency"},
     "items_viewed": {"event_type": "product_view", "value_kind": "count", "unit": "count"},
     "revenue_per_order": {"event_type": "purchase", "value_kind": "revenue", "unit": "currency"},
     "bounce": {"event_type": "page_view", "value_kind": "count", "unit": "share"},
 }
-REVENUE_METRICS = frozenset({"revenue", "revenue_per_order"})
+MONEY_METRICS = frozenset({"revenue", "revenue_per_order"})
 SEGMENTS: tuple[str, ...] = ("user_type", "device")
 DEVICES = ("mobile", "desktop", "tablet", "unknown")
 DEVICE_MIX = (0.55, 0.35, 0.08, 0.02)
@@ -274,7 +274,7 @@ def metric_row(
         "value_kind": None,
         "unit": None,
         "value_per_unit": None,
-        "is_revenue": name in REVENUE_METRICS,
+        "is_revenue": name in MONEY_METRICS,
         **METRIC_ATTRIBUTES.get(name, {}),
         **extra,
     }

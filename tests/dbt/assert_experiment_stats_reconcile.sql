@@ -1,5 +1,5 @@
 {#- The experiment stats marts agree with each other: the 'all' segment counts every exposed
-    user of the variant; the user_type and the device segments each add up to 'all'; the last
+    user of the variant except those whose metric window has not closed; the user_type and the device segments each add up to 'all'; the last
     look_date of the daily cumulative stats equals the overall stats; fct_experiment_health
     counts the same exposed users. Returns the disagreements. -#}
 with
@@ -20,6 +20,10 @@ health as (
     select * from {{ ref('fct_experiment_health') }}
 ),
 
+user_metric_values as (
+    select * from {{ ref('int_experiment_user_metric_values') }}
+),
+
 exposed_totals as (
     select
         experiment_id,
@@ -35,6 +39,17 @@ exposed_by_variant as (
         count(*) as exposed_users
     from exposures
     group by experiment_id, variant
+),
+
+open_windows as (
+    select
+        experiment_id,
+        variant,
+        metric_name,
+        count(*) as open_window_users
+    from user_metric_values
+    where not is_window_complete
+    group by experiment_id, variant, metric_name
 ),
 
 overall as (
@@ -65,13 +80,20 @@ problems as (
         overall.experiment_id,
         overall.variant,
         overall.metric_name,
-        'all-segment users differ from the exposures' as problem
+        'all-segment users + users with an open window differ from the exposures' as problem
     from overall
     left join exposed_by_variant
         on
             overall.experiment_id = exposed_by_variant.experiment_id
             and overall.variant = exposed_by_variant.variant
-    where overall.users <> coalesce(exposed_by_variant.exposed_users, 0)
+    left join open_windows
+        on
+            overall.experiment_id = open_windows.experiment_id
+            and overall.variant = open_windows.variant
+            and overall.metric_name = open_windows.metric_name
+    where
+        overall.users + coalesce(open_windows.open_window_users, 0)
+        <> coalesce(exposed_by_variant.exposed_users, 0)
     union all
     select
         segment_totals.experiment_id,

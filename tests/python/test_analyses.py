@@ -16,11 +16,18 @@ from funnelhouse.analyses import AnalysisError, analysis_names, compile_analyses
 from run_analysis import main
 
 EXPECTED_ANALYSES = {
+    "attribution_by_model",
+    "channel_quarterly_trend",
     "daily_active_users",
     "funnel_by_segment",
     "funnel_drop_off_ranking",
+    "ltv_by_cohort",
+    "recent_anomalies",
     "retention_by_cohort",
     "revenue_per_user_by_segment",
+    "rfm_segment_value",
+    "top_cross_sell_pairs",
+    "top_products",
     "user_funnel_by_week",
 }
 
@@ -62,6 +69,25 @@ def test_daily_active_users_matches_the_events(
     assert (got["active_users"].to_numpy() == expected["active_users"].to_numpy()).all()
     assert (got["new_users"].to_numpy() == expected["new_users"].to_numpy()).all()
     assert (got["active_users"] == got["new_users"] + got["returning_users"]).all()
+
+
+def test_business_analyses_add_up_to_the_sessions(
+    results: dict[str, pd.DataFrame], warehouse: duckdb.DuckDBPyConnection
+) -> None:
+    sessions, revenue = warehouse.sql(
+        "select count(*), sum(revenue) from marts.fct_sessions"
+    ).fetchall()[0]
+    quarterly = results["channel_quarterly_trend"]
+    assert quarterly["sessions"].sum() == sessions
+    assert float(quarterly["revenue"].sum()) == pytest.approx(float(revenue))
+    by_model = results["attribution_by_model"].groupby("attribution_model")
+    totals = by_model["credited_revenue"].sum().astype(float)
+    assert set(totals.index) == {"first_touch", "last_touch", "linear", "position_based"}
+    assert totals.to_numpy() == pytest.approx(float(revenue))
+    assert by_model["revenue_share"].sum().to_numpy() == pytest.approx(1, abs=1e-3)
+    segments = results["rfm_segment_value"]
+    buyers = warehouse.sql("select count(*) from marts.dim_user_rfm").fetchall()[0][0]
+    assert segments["buyers"].sum() == buyers
 
 
 def test_cli_lists_and_reports_errors_clearly(

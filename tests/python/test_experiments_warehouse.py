@@ -130,24 +130,141 @@ def test_variant_stats_equal_brute_force_aggregation(con, user_metrics) -> None:
     )
 
 
-def test_daily_stats_equal_brute_force_cumulative_aggregation(con, user_metrics) -> None:
+def _known_dates(con: duckdb.DuckDBPyConnection, user_metrics: pd.DataFrame) -> pd.DataFrame:
+    """The day each user's metric value becomes known, computed here from the exposure time and
+    the metric's window end: the last day inside [exposed_at, exposed_at + window_end_hours).
+    (Without a window_end_hours column -- before the metric registry -- every metric's window
+    was the experiment's conversion window.)"""
+    metrics = _df(con, "select * from marts.dim_experiment_metrics")
+    if "window_end_hours" not in metrics:
+        dims = _df(con, "select experiment_id, conversion_window_hours from marts.dim_experiments")
+        metrics = metrics.merge(dims).rename(
+            columns={"conversion_window_hours": "window_end_hours"}
+        )
+    hours = user_metrics.merge(
+        metrics[["experiment_id", "metric_name", "window_end_hours"]],
+        on=["experiment_id", "metric_name"],
+        how="left",
+        validate="many_to_one",
+    )["window_end_hours"].to_numpy()
+    window_end = pd.to_datetime(user_metrics["exposed_at"]) + pd.to_timedelta(hours, unit="h")
+    known = (window_end - pd.Timedelta(microseconds=1)).dt.normalize()
+    return pd.DataFrame({"known": known, "window_end_hours": hours}, index=user_metrics.index)
+
+
+def test_daily_looks_count_only_users_whose_metric_window_has_closed(con, user_metrics) -> None:
+    """Issue 10 item 5: on a look date a user's outcome counts only if the user's metric window
+    has closed by the end of that day (a 7-day metric has nobody at look day 6). Every row of the
+    daily mart equals a brute-force cumulative aggregation by that day, and the looks run from
+    the first exposure date until the last window closed (so the last look is everyone)."""
     daily = _df(con, "select * from marts.fct_experiment_variant_stats_daily")
     daily["look_date"] = pd.to_datetime(daily["look_date"])
-    segmented = _segmented(user_metrics)
+    segmented = _segmented(pd.concat([user_metrics, _known_dates(con, user_metrics)], axis=1))
     segmented["exposure_date"] = pd.to_datetime(segmented["exposure_date"])
     keys = [*STAT_KEYS, "metric_type"]
     for experiment_id, days in daily.groupby("experiment_id"):
         exp_rows = segmented[segmented["experiment_id"] == experiment_id]
-        dates = exp_rows["exposure_date"]
-        expected_days = list(pd.date_range(dates.min(), dates.max(), freq="D"))
-        assert sorted(days["look_date"].unique()) == expected_days
+        first_look = exp_rows["exposure_date"].min()
+        # nobody is counted before their window has closed: a 7-day metric has nobody until the
+        # seventh day after the first exposure date
+        week_long = exp_rows.loc[exp_rows["window_end_hours"] >= 7 * 24, "metric_name"].unique()
+        early = days[
+            days["metric_name"].isin(week_long)
+            & (days["look_date"] < first_look + pd.Timedelta(days=6))
+        ]
+        assert len(week_long) == 0 or len(early) > 0
+        assert (early["users"] == 0).all(), f"{experiment_id}: users counted before day 7"
+        expected_days = list(pd.date_range(first_look, exp_rows["known"].max(), freq="D"))
+        assert sorted(days["look_date"].unique()) == expected_days, experiment_id
         # about six looks per experiment, always the first and the last
         looks = [*expected_days[:: max(1, len(expected_days) // 6)], expected_days[-1]]
         for look_date in looks:
-            upto = exp_rows[exp_rows["exposure_date"] <= look_date]
-            expected = _sufficient_statistics(upto, keys, "metric_value", "denominator_value")
+            known = exp_rows[exp_rows["known"] <= look_date]
+            expected = _sufficient_statistics(known, keys, "metric_value", "denominator_value")
             actual = days[days["look_date"] == look_date].drop(columns="look_date")
             _assert_stats_equal(actual, expected, keys)
+
+
+# The shipped metrics as they were defined before the registry (README "Metrics" of that time):
+# metric -> (base aggregate, per-user transform, denominator aggregate for ratios)
+SHIPPED_METRICS = {
+    "purchase": ("orders", "any", None),
+    "orders": ("orders", "value", None),
+    "revenue": ("revenue", "value", None),
+    "revenue_per_order": ("revenue", "value", "orders"),
+    "reached_checkout": ("checkouts", "any", None),
+    "removed_from_cart": ("cart_removals", "any", None),
+}
+
+
+def _base_aggregates(frame: pd.DataFrame) -> pd.DataFrame:
+    """orders (distinct order ids of purchases, one per purchase without one), revenue,
+    checkouts and cart removals per experiment and user."""
+    purchases = frame[frame["event_type"] == "purchase"]
+    keys = ["experiment_id", "user_id"]
+    order_key = purchases["order_id"].fillna(purchases["event_id"])
+    return pd.DataFrame(
+        {
+            "orders": purchases.assign(k=order_key).groupby(keys)["k"].nunique(),
+            "revenue": purchases.groupby(keys)["revenue"].sum().astype(float),
+            "checkouts": frame[frame["event_type"] == "begin_checkout"].groupby(keys).size(),
+            "cart_removals": frame[frame["event_type"] == "remove_from_cart"].groupby(keys).size(),
+        }
+    )
+
+
+def test_shipped_metrics_keep_their_definitions(con, user_metrics) -> None:
+    """The registry rows of the six shipped metrics reproduce their old definitions, computed
+    here from fct_events: the conversion window from the exposure event on (by position) until
+    exposed_at + conversion_window_hours, the pre-exposure window back to pre_period_days."""
+    events = _df(
+        con,
+        "select user_id, event_id, event_type, event_at, user_event_number, order_id, revenue "
+        "from marts.fct_events "
+        "where event_type in ('purchase', 'begin_checkout', 'remove_from_cart')",
+    )
+    exposures = _df(
+        con,
+        "select e.experiment_id, e.user_id, e.exposed_at, e.exposure_user_event_number, "
+        "d.conversion_window_hours, d.pre_period_days from marts.fct_experiment_exposures e "
+        "join marts.dim_experiments d using (experiment_id)",
+    )
+    joined = events.merge(exposures, on="user_id")
+    after = joined["user_event_number"] >= joined["exposure_user_event_number"]
+    hours = pd.to_timedelta(joined["conversion_window_hours"], unit="h")
+    days = pd.to_timedelta(joined["pre_period_days"], unit="D")
+    windows = {
+        "observed": _base_aggregates(
+            joined[after & (joined["event_at"] < joined["exposed_at"] + hours)]
+        ),
+        "pre": _base_aggregates(
+            joined[~after & (joined["event_at"] >= joined["exposed_at"] - days)]
+        ),
+    }
+    index = pd.MultiIndex.from_frame(exposures[["experiment_id", "user_id"]])
+    windows = {name: frame.reindex(index).fillna(0.0) for name, frame in windows.items()}
+    mart = user_metrics.set_index(["experiment_id", "user_id", "metric_name"]).sort_index()
+    for metric, (aggregate, transform, denominator) in SHIPPED_METRICS.items():
+        rows = mart.xs(metric, level="metric_name")
+        expected = {name: frame.loc[rows.index] for name, frame in windows.items()}
+        values = {
+            name: (frame[aggregate] > 0).astype(float) if transform == "any" else frame[aggregate]
+            for name, frame in expected.items()
+        }
+        np.testing.assert_allclose(
+            rows["observed_metric_value"], values["observed"], err_msg=metric
+        )
+        if denominator is None:
+            np.testing.assert_allclose(rows["covariate_value"], values["pre"], err_msg=metric)
+            assert (rows["observed_denominator_value"] == 1).all()
+        else:
+            assert rows["covariate_value"].isna().all()
+            np.testing.assert_allclose(
+                rows["observed_denominator_value"], expected["observed"][denominator]
+            )
+    # every exposed user has every metric of the experiment (all windows closed in this data)
+    metrics = _df(con, "select experiment_id, metric_name from marts.dim_experiment_metrics")
+    assert len(user_metrics) == len(exposures.merge(metrics, on="experiment_id"))
 
 
 def test_aa_stats_equal_python_reassignment(con, user_metrics) -> None:

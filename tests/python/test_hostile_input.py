@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from warehouse_helpers import Build, dbt_build, node_status
+from warehouse_helpers import Build, dbt_build, node_status, run_dbt
 
 CANONICAL = [
     "user_id",
@@ -102,11 +102,28 @@ def canonical_rows(csv_only: bool) -> list[Row]:
         row("text at the limit", CLEAN, item_id="i" * MAX_TEXT),
         row("blank event id", CLEAN, event_id="   ", item_id="blank-id"),
         row("revenue at the limit", CLEAN, event_type="purchase", revenue="1000000"),
+        row("revenue with 3 decimals", CLEAN, event_type="purchase", revenue="12.345"),
+        row("revenue below a cent", CLEAN, event_type="purchase", revenue="0.00001"),
+        row("revenue on a page view", CLEAN, revenue="5.00", item_id="priced-view"),
+        row("text revenue on a page view", CLEAN, revenue="ten", item_id="priced-view-2"),
         row("event at the floor", CLEAN, event_at="2000-01-01 00:00:00"),
         row("null user id", quarantined("missing_user_id"), user_id=None),
         row("empty user id", quarantined("missing_user_id"), user_id=""),
         row("blank user id", quarantined("missing_user_id"), user_id="   "),
         row("white-space user id", quarantined("missing_user_id"), user_id="\t \r\n "),
+        # null-like tokens and invisible-only ids are missing, not users
+        row("user id NULL", quarantined("missing_user_id"), user_id="NULL"),
+        row("user id None", quarantined("missing_user_id"), user_id="None"),
+        row("user id null padded", quarantined("missing_user_id"), user_id=" null "),
+        row("zero-width space user id", quarantined("missing_user_id"), user_id="\u200b"),
+        row("no-break space user id", quarantined("missing_user_id"), user_id="\u00a0"),
+        row(
+            "invisible mix user id", quarantined("missing_user_id"), user_id=" \u200b\u00a0\ufeff "
+        ),
+        row("user id with a no-break space", CLEAN, user_id="u-nbsp\u00a0", item_id="nbsp"),
+        # an event id 'NULL' is no id: both get derived ids (not duplicates of each other)
+        row("event id NULL", CLEAN, event_id="NULL", item_id="null-id-1"),
+        row("event id null again", CLEAN, event_id="null", item_id="null-id-2"),
         row("null event_at", quarantined("missing_event_at"), event_at=None),
         row("unparseable event_at", quarantined("unparseable_event_at"), event_at="not-a-time"),
         row("impossible date", quarantined("unparseable_event_at"), event_at="2026-13-45 10:00"),
@@ -243,10 +260,15 @@ def _format_csv_line(values: list[str]) -> str:
 
 
 def write_csv(
-    path: Path, header: list[str], rows: list[Row], truncated_last: Row | None
+    path: Path,
+    header: list[str],
+    rows: list[Row],
+    truncated_last: Row | None,
+    blank_lines_first: int = 0,
 ) -> dict[int, Row]:
-    """Write a CSV (UTF-8 with a byte-order mark); return its rows by record number."""
-    lines = [",".join(header)]
+    """Write a CSV (UTF-8 with a byte-order mark, then `blank_lines_first` blank lines before
+    the header); return its rows by record number."""
+    lines = [""] * blank_lines_first + [",".join(header)]
     by_record: dict[int, Row] = {}
     for row in rows:
         if row.raw_line is None:
@@ -300,6 +322,8 @@ def typed_rows() -> list[Row]:
         row("absurd", quarantined("revenue_too_large"), revenue=1e300),
         row("huge field", quarantined("text_too_long"), item_id="x" * HUGE_FIELD),
         row("non-ASCII", CLEAN, user_id="ユーザー-🙂", revenue=1.0),
+        row("revenue with 3 decimals", CLEAN, revenue=12.345),
+        row("revenue on a view", CLEAN, event_type="product_view", revenue=3.0),
         row("id kept", CLEAN, user_id="t-dup", event_id="t-1", revenue=3.0),
         row(
             "id repeated",
@@ -434,7 +458,10 @@ def canonical_csv(tmp_path_factory) -> tuple[Build, dict[int, Row]]:
     truncated = Row(
         "truncated last line", quarantined("malformed_row"), raw_line="user-t,2026-01-01 10:0"
     )
-    expected = write_csv(workdir / "events.csv", CANONICAL, canonical_rows(True), truncated)
+    # a file that starts with blank lines is not empty: the header is its first text line
+    expected = write_csv(
+        workdir / "events.csv", CANONICAL, canonical_rows(True), truncated, blank_lines_first=2
+    )
     return dbt_build(workdir / "events.csv", "canonical", workdir), expected
 
 
@@ -553,3 +580,102 @@ def test_rees46_csv(tmp_path) -> None:
     assert clean[_row_number(expected, "no session")][3] is None
     profile = _query(build, "select has_revenue, revenue_coverage from marts.dq_dataset_profile")
     assert profile == [(True, 0.5)]  # one of the two clean purchases has a price
+
+
+# Revenue: one rule for every format. A purchase revenue with more than two decimals is rounded
+# to cents and counted; a revenue on any other event type is dropped and counted.
+REVENUE_EXPECTED = {
+    "revenue with 3 decimals": (Decimal("12.35"), "rounded_to_cents"),
+    "revenue below a cent": (Decimal("0.00"), "rounded_to_cents"),
+    "revenue on a page view": (None, "dropped_not_purchase"),
+    "text revenue on a page view": (None, "dropped_not_purchase"),
+    "purchase": (Decimal("12.50"), None),
+    "revenue at the limit": (Decimal("1000000.00"), None),
+}
+
+
+def _check_revenue(build: Build, expected: dict[int, Row], wanted: dict) -> None:
+    rows = {
+        number: (revenue, adjustment)
+        for number, revenue, adjustment in _query(
+            build,
+            "select source_row_number, revenue, revenue_adjustment "
+            "from staging.stg_clickstream__validated_events",
+        )
+    }
+    for name, outcome in wanted.items():
+        assert rows[_row_number(expected, name)] == outcome, name
+    audit = _query(
+        build,
+        "select sum(revenue_rounded_rows), sum(revenue_dropped_rows) "
+        "from marts.dq_event_load_audit",
+    )[0]
+    outcomes = [outcome for _, outcome in wanted.items()]
+    assert audit == (
+        sum(1 for _, a in outcomes if a == "rounded_to_cents"),
+        sum(1 for _, a in outcomes if a == "dropped_not_purchase"),
+    )
+    sessions = _query(build, "select sum(revenue) from marts.fct_sessions")[0][0]
+    events = _query(build, "select sum(revenue) from marts.fct_events")[0][0]
+    assert sessions == events  # no revenue outside purchases, so sessions hold all of it
+
+
+def test_canonical_csv_revenue_rule(canonical_csv) -> None:
+    build, expected = canonical_csv
+    _check_revenue(build, expected, REVENUE_EXPECTED)
+
+
+def test_canonical_csv_null_like_ids(canonical_csv) -> None:
+    build, expected = canonical_csv
+    clean = dict(
+        _query(build, "select source_row_number, user_id from staging.stg_clickstream__events")
+    )
+    assert clean[_row_number(expected, "user id with a no-break space")] == "u-nbsp"
+    ids = dict(
+        _query(build, "select source_row_number, event_id from staging.stg_clickstream__events")
+    )
+    for name in ("event id NULL", "event id null again"):
+        assert ids[_row_number(expected, name)].startswith("derived-"), name
+
+
+def test_typed_parquet_revenue_rule(tmp_path) -> None:
+    columns = dict.fromkeys(CANONICAL, pa.string())
+    columns["event_at"] = pa.timestamp("us", tz="UTC")
+    columns["revenue"] = pa.float64()
+    expected = write_parquet(tmp_path / "events.parquet", columns, typed_rows())
+    build = dbt_build(tmp_path / "events.parquet", "canonical", tmp_path)
+    _check_revenue(
+        build,
+        expected,
+        {
+            "revenue with 3 decimals": (Decimal("12.35"), "rounded_to_cents"),
+            "revenue on a view": (None, "dropped_not_purchase"),
+            "clean purchase": (Decimal("12.50"), None),
+        },
+    )
+
+
+def test_an_unclosed_quote_stops_the_build_naming_the_line(tmp_path) -> None:
+    """A quote that is never closed would make the CSV reader swallow every line after it
+    into one malformed record: the build stops instead, naming the line."""
+    header = "user_id,event_at,event_type,item_id"
+    good = [f"u{i},2026-01-01 10:00:00,page_view,item-{i}" for i in range(100)]
+    bad = 'u-bad,"2026-01-01 10:00:00,page_view,broken'
+    lines = [header, *good[:2], bad, *good[2:], 'u-last,2026-01-01 10:00:00,page_view,"x"']
+    (tmp_path / "events.csv").write_text("\n".join(lines) + "\n")
+    result = run_dbt(
+        "build",
+        tmp_path / "events.csv",
+        tmp_path / "warehouse.duckdb",
+        "--select",
+        "+stg_clickstream__validated_events",
+        "--exclude",
+        "test_type:unit",
+        check=False,
+    )
+    assert result.returncode != 0
+    assert (
+        f"Line 4 of {tmp_path / 'events.csv'} (record 3) opens a quote that is never closed, "
+        "so the CSV reader took the 99 line(s) after it into the same record" in result.stdout
+    ), result.stdout[-3000:]
+    assert 'The line starts: u-bad,"2026-01-01 10:00:00,page_view,broken' in result.stdout

@@ -37,8 +37,10 @@ def run_dbt(
     events_format: str = "canonical",
     env: dict[str, str] | None = None,
     check: bool = True,
+    project_dir: Path = ROOT,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `dbt <command>` on `events` into `database` (a throwaway DuckDB file)."""
+    """Run `dbt <command>` on `events` into `database` (a throwaway DuckDB file), in the project
+    at `project_dir` (the repository; a test may pass a modified copy)."""
     environment = dict(os.environ)
     environment.update(
         EVENTS_PATH=str(events),
@@ -61,7 +63,7 @@ def run_dbt(
             str(target),
             *args,
         ],
-        cwd=ROOT,
+        cwd=project_dir,
         env=environment,
         capture_output=True,
         text=True,
@@ -92,6 +94,7 @@ def dbt_build(
     events_format: str,
     workdir: Path,
     select: tuple[str, ...] = STAGING_AND_QUALITY,
+    args: tuple[str, ...] = (),
 ) -> Build:
     """`dbt build` of `select` on `events_path` into `workdir/warehouse.duckdb`, without dbt's
     unit tests (`make dbt-test` runs those once); fails on any error."""
@@ -110,6 +113,7 @@ def dbt_build(
         "cautious",
         "--select",
         *select,
+        *args,
         events_format=events_format,
     )
     run_results = json.loads((target_path(db_path) / "run_results.json").read_text())

@@ -13,7 +13,7 @@ experiment_variants as (
 ),
 
 experiment_metrics as (
-    select * from {{ ref('experiment_metrics') }}
+    select * from {{ ref('int_experiment_metrics') }}
 ),
 
 exposures as (

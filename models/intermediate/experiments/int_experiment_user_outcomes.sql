@@ -1,26 +1,28 @@
-{#- Experiment x exposed user: the base aggregates as analysed -- the observed ones, except for
-    the offline simulation of a hypothesised uplift.
+{#- Experiment x exposed user: the offline simulation of a hypothesised uplift, decided per user.
 
-    Simulation (experiments with is_simulated, a non-zero uplift for the user's variant and
-    uplift_metric = 'purchase'; control arms never): for exposed users of that variant in the
-    uplift segment (empty = all exposed users), with r = the observed purchase rate and v = the
-    observed revenue per order of all exposed users of the experiment in the uplift segment
-    (both arms: before the simulation they are one population) and u = fh_hash_uniform(salt ||
-    ':simulate:' || user_id), a deterministic uniform in [0, 1):
+    Simulated experiments (is_simulated, a non-zero uplift for the user's variant -- control arms
+    never -- and an uplift_metric: a binomial metric of the experiment, M): eligible are exposed
+    users of that variant in the uplift segment (empty = everyone) whose M window has closed.
+    With r = the observed rate of M and v = the observed revenue per order of M's qualifying
+    events, both over the eligible users of the experiment (all arms: before the
+    simulation they are one population), and u = fh_hash_uniform(salt || ':simulate:' ||
+    user_id), a deterministic uniform in [0, 1):
 
-    - uplift > 0: a non-buyer becomes a buyer when u < uplift * r / (1 - r), with one order of
-      value round(v, 2) -- so the expected purchase rate of the arm is r * (1 + uplift);
-    - uplift < 0: a buyer loses their orders when u < -uplift -- expected rate r * (1 + uplift).
+    - uplift > 0: a non-converter converts when u < uplift * r / (1 - r): one simulated event of
+      M's event type at the start of M's window, one new order of value round(v, 2) -- so the
+      arm's expected rate of M is r * (1 + uplift);
+    - uplift < 0: a converter loses its events of M's type in M's window when u < -uplift.
 
-    Pre-exposure aggregates and the other base aggregates (checkouts, cart removals) are never
-    simulated. The probability is capped at 1 (fct_experiment_health flags it). -#}
-{%- set aggregates = experiment_base_aggregates() %}
-{%- set simulated = experiment_simulated_inputs() %}
-
+    Every metric reading those events follows (int_experiment_user_metric_values); pre-exposure
+    values are never simulated. The probability is capped at 1 (fct_experiment_health flags it). -#}
 with
 
-user_windows as (
-    select * from {{ ref('int_experiment_user_windows') }}
+user_metric_windows as (
+    select * from {{ ref('int_experiment_user_metric_windows') }}
+),
+
+experiment_metrics as (
+    select * from {{ ref('int_experiment_metrics') }}
 ),
 
 exposures as (
@@ -35,17 +37,38 @@ experiment_variants as (
     select * from {{ ref('experiment_variants') }}
 ),
 
+uplift_outcomes as (
+    select
+        user_metric_windows.experiment_id,
+        user_metric_windows.user_id,
+        user_metric_windows.is_window_complete,
+        user_metric_windows.numerator_events > 0 as is_converter,
+        user_metric_windows.numerator_orders,
+        user_metric_windows.numerator_revenue
+    from user_metric_windows
+    inner join experiment_metrics
+        on
+            user_metric_windows.experiment_id = experiment_metrics.experiment_id
+            and user_metric_windows.metric_name = experiment_metrics.metric_name
+    where experiment_metrics.is_uplift_metric
+),
+
 users as (
     select
-        user_windows.*,
+        exposures.experiment_id,
+        exposures.user_id,
         exposures.variant,
+        exposures.exposed_at,
         exposures.exposure_date,
         exposures.user_type,
         exposures.device,
         exposures.channel,
         experiments.salt,
-        experiments.is_simulated
-        and experiments.uplift_metric = 'purchase' as is_simulation_experiment,
+        uplift_outcomes.is_converter,
+        uplift_outcomes.numerator_orders,
+        uplift_outcomes.numerator_revenue,
+        coalesce(experiments.is_simulated and uplift_outcomes.is_window_complete, false)
+            as is_simulation_candidate,
         {{ experiment_in_segment(
             'experiments.uplift_segment_name', 'experiments.uplift_segment_value',
             'exposures.user_type', 'exposures.device', 'exposures.channel'
@@ -54,63 +77,47 @@ users as (
             when experiment_variants.is_control then 0.0
             else coalesce(experiment_variants.simulated_uplift, experiments.simulated_uplift, 0.0)
         end as variant_uplift
-    from user_windows
-    inner join exposures
-        on
-            user_windows.experiment_id = exposures.experiment_id
-            and user_windows.user_id = exposures.user_id
+    from exposures
     inner join experiments
-        on user_windows.experiment_id = experiments.experiment_id
+        on exposures.experiment_id = experiments.experiment_id
     inner join experiment_variants
         on
             exposures.experiment_id = experiment_variants.experiment_id
             and exposures.variant = experiment_variants.variant
+    left join uplift_outcomes
+        on
+            exposures.experiment_id = uplift_outcomes.experiment_id
+            and exposures.user_id = uplift_outcomes.user_id
 ),
 
 segment_baselines as (
     select
         experiment_id,
-        avg(case when observed_orders > 0 then 1.0 else 0.0 end) as baseline_purchase_rate,
-        sum(observed_revenue) / nullif(sum(observed_orders), 0) as baseline_order_value
+        avg(case when is_converter then 1.0 else 0.0 end) as baseline_rate,
+        sum(numerator_revenue) / nullif(sum(numerator_orders), 0) as baseline_order_value
     from users
-    where is_simulation_experiment and is_in_uplift_segment
+    where is_simulation_candidate and is_in_uplift_segment
     group by experiment_id
 ),
 
 with_probability as (
     select
         users.*,
-        segment_baselines.baseline_purchase_rate,
+        segment_baselines.baseline_rate,
         segment_baselines.baseline_order_value,
         case
-            when not (users.is_simulation_experiment and users.is_in_uplift_segment)
+            when not (users.is_simulation_candidate and users.is_in_uplift_segment)
                 then null
             when users.variant_uplift > 0
                 then
-                    users.variant_uplift * segment_baselines.baseline_purchase_rate
-                    / nullif(1.0 - segment_baselines.baseline_purchase_rate, 0)
+                    users.variant_uplift * segment_baselines.baseline_rate
+                    / nullif(1.0 - segment_baselines.baseline_rate, 0)
             when users.variant_uplift < 0 then -users.variant_uplift
         end as simulation_probability,
         {{ hash_uniform("users.salt || ':simulate:' || users.user_id") }} as simulation_uniform
     from users
     left join segment_baselines
         on users.experiment_id = segment_baselines.experiment_id
-),
-
-flipped as (
-    select
-        *,
-        coalesce(
-            simulation_probability is not null
-            -- least() ignores nulls in DuckDB, hence the explicit check above
-            and simulation_uniform < least(simulation_probability, 1.0)
-            and (
-                (variant_uplift > 0 and observed_orders = 0)
-                or (variant_uplift < 0 and observed_orders > 0)
-            ),
-            false
-        ) as is_simulated_outcome
-    from with_probability
 ),
 
 final as (
@@ -127,27 +134,18 @@ final as (
         variant_uplift,
         simulation_probability,
         simulation_uniform,
-        is_simulated_outcome,
-        case
-            when not is_simulated_outcome then observed_orders
-            when variant_uplift > 0 then 1
-            else 0
-        end as orders,
-        case
-            when not is_simulated_outcome then observed_revenue
-            when variant_uplift > 0 then round(coalesce(baseline_order_value, 0), 2)
-            else 0
-        end as revenue,
-        {% for name in aggregates if name not in simulated -%}
-            observed_{{ name }} as {{ name }},
-        {% endfor -%}
-        {% for name in aggregates -%}
-            observed_{{ name }},
-        {% endfor -%}
-        {% for name in aggregates -%}
-            pre_{{ name }}{% if not loop.last %},{% endif %}
-        {% endfor %}
-    from flipped
+        coalesce(
+            simulation_probability is not null
+            -- least() ignores nulls in DuckDB, hence the explicit check above
+            and simulation_uniform < least(simulation_probability, 1.0)
+            and (
+                (variant_uplift > 0 and not is_converter)
+                or (variant_uplift < 0 and is_converter)
+            ),
+            false
+        ) as is_simulated_outcome,
+        round(coalesce(baseline_order_value, 0), 2) as simulated_order_value
+    from with_probability
 )
 
 select * from final

@@ -38,7 +38,7 @@ orders as (
     select
         user_id,
         session_number,
-        count(distinct coalesce(order_id, event_id)) as orders,
+        count(distinct {{ order_key() }}) as orders,
         sum(revenue) as revenue
     from purchase_events
     group by user_id, session_number

@@ -1,16 +1,16 @@
 {#- The A/A check: each experiment's exposed users re-assigned with var('aa_salt_count')
     alternative salts (salt_index k = 1..K: md5 contract with salt || ':aa:' || k, the
-    experiment's variants and weights, coverage 1), on observed -- never simulated -- outcomes.
-    Under the null every difference between these arms is noise. Segment 'all' only.
-
-    For speed the statistics of all metrics are summed in one pass over the wide per-user
-    outcomes (users x salts rows, not users x salts x metrics) and unpivoted afterwards. -#}
-{%- set metrics = experiment_metric_definitions() %}
-
+    experiment's variants and weights, coverage 1), on observed -- never simulated -- outcomes
+    (capped like the analysed ones) of the users whose metric window has closed. Under the null
+    every difference between these arms is noise. Segment 'all' only. -#}
 with
 
-outcomes as (
-    select * from {{ ref('int_experiment_user_outcomes') }}
+user_metrics as (
+    select * from {{ ref('int_experiment_user_metrics') }}
+),
+
+exposures as (
+    select * from {{ ref('fct_experiment_exposures') }}
 ),
 
 experiments as (
@@ -31,18 +31,18 @@ salts as (
 
 aa_buckets as (
     select
-        outcomes.experiment_id,
-        outcomes.user_id,
+        exposures.experiment_id,
+        exposures.user_id,
         salts.salt_index,
         {{ experiment_bucket(
             "'md5'",
             "experiments.salt || ':aa:' || cast(salts.salt_index as varchar)",
-            'outcomes.user_id'
+            'exposures.user_id'
         ) }} as bucket
-    from outcomes
+    from exposures
     cross join salts
     inner join experiments
-        on outcomes.experiment_id = experiments.experiment_id
+        on exposures.experiment_id = experiments.experiment_id
 ),
 
 aa_assignments as (
@@ -58,50 +58,35 @@ aa_assignments as (
             and aa_buckets.bucket = bucket_variants.bucket
 ),
 
-aa_sums as (
+aa_user_metrics as (
     select
         aa_assignments.experiment_id,
         aa_assignments.salt_index,
         aa_assignments.variant,
-        count(*) as users,  -- noqa: RF04
-        {% for name in metrics -%}
-            {%- set m = experiment_metric_numerator(name, 'outcomes.observed_') -%}
-            {%- set d = experiment_metric_denominator(name, 'outcomes.observed_') -%}
-            {%- set c = experiment_metric_numerator(name, 'outcomes.pre_') -%}
-            sum({{ m }}) as {{ name }}__metric_sum,
-            sum({{ m }} * {{ m }}) as {{ name }}__metric_sum_squares,
-            sum({{ d }}) as {{ name }}__denominator_sum,
-            sum({{ d }} * {{ d }}) as {{ name }}__denominator_sum_squares,
-            sum({{ m }} * {{ d }}) as {{ name }}__metric_denominator_sum_product,
-            sum({{ c }}) as {{ name }}__covariate_sum,
-            sum({{ c }} * {{ c }}) as {{ name }}__covariate_sum_squares,
-            sum({{ m }} * {{ c }}) as {{ name }}__metric_covariate_sum_product
-            {%- if not loop.last %},{% endif %}
-        {% endfor %}
+        user_metrics.metric_name,
+        user_metrics.metric_type,
+        user_metrics.observed_metric_value,
+        user_metrics.observed_denominator_value,
+        user_metrics.covariate_value
     from aa_assignments
-    inner join outcomes
+    inner join user_metrics
         on
-            aa_assignments.experiment_id = outcomes.experiment_id
-            and aa_assignments.user_id = outcomes.user_id
-    group by aa_assignments.experiment_id, aa_assignments.salt_index, aa_assignments.variant
+            aa_assignments.experiment_id = user_metrics.experiment_id
+            and aa_assignments.user_id = user_metrics.user_id
 ),
 
 aa_statistics as (
-    {% for name in metrics -%}
-        select
-            experiment_id,
-            salt_index,
-            variant,
-            '{{ name }}' as metric_name,
-            users,
-            {% for column in experiment_statistics_columns() if column != 'users' -%}
-                {{ name }}__{{ column }} as {{ column }}{% if not loop.last %},{% endif %}
-            {% endfor -%}
-        from aa_sums
-        {% if not loop.last -%}
-            union all
-        {% endif -%}
-    {% endfor %}
+    select
+        experiment_id,
+        salt_index,
+        variant,
+        metric_name,
+        metric_type,
+        {{ experiment_sufficient_statistics(
+            'observed_metric_value', 'observed_denominator_value', 'covariate_value'
+        ) }}
+    from aa_user_metrics
+    group by experiment_id, salt_index, variant, metric_name, metric_type
 ),
 
 aa_spine as (

@@ -1,7 +1,8 @@
 {#- One row per experiment: who was assigned, who was exposed, who was excluded, and the
     diagnostics to look at before trusting a result (sample ratio, multi-variant users, logged
     assignments outside the window or after the exposure, logged variants that disagree with the
-    hash contract, quarantined log rows, simulation). -#}
+    hash contract, quarantined log rows, simulation, users left out of a metric because its
+    window had not closed by the end of the data). -#}
 with
 
 experiments as (
@@ -26,6 +27,10 @@ exposures as (
 
 outcomes as (
     select * from {{ ref('int_experiment_user_outcomes') }}
+),
+
+user_metric_values as (
+    select * from {{ ref('int_experiment_user_metric_values') }}
 ),
 
 quarantined_assignments as (
@@ -128,9 +133,8 @@ with_expected as (
 sample_ratio as (
     select
         experiment_id,
-        cast(to_json(map_from_entries(list(
-            struct_pack(k := variant, v := exposed_users) order by variant_index
-        ))) as varchar) as exposed_users_by_variant,
+        {{ json_object_agg('variant', 'exposed_users', 'variant_index') }}
+            as exposed_users_by_variant,
         case when sum(exposed_users) > 0 then sum(
             power(exposed_users - expected_users, 2) / nullif(expected_users, 0)
         ) end as srm_chi_square,
@@ -146,6 +150,38 @@ simulation as (
         max(simulation_probability) as max_simulation_probability
     from outcomes
     group by experiment_id
+),
+
+incomplete_by_metric as (
+    select
+        experiment_id,
+        metric_name,
+        sum(case when is_window_complete then 0 else 1 end) as incomplete_users
+    from user_metric_values
+    group by experiment_id, metric_name
+),
+
+incomplete_users as (
+    select
+        experiment_id,
+        count(distinct case when not is_window_complete then user_id end) as incomplete_users
+    from user_metric_values
+    group by experiment_id
+),
+
+incomplete_counts as (
+    select
+        incomplete_by_metric.experiment_id,
+        max(incomplete_users.incomplete_users) as incomplete_window_users,
+        {{ json_object_agg(
+            'incomplete_by_metric.metric_name',
+            'incomplete_by_metric.incomplete_users',
+            'incomplete_by_metric.metric_name'
+        ) }} as incomplete_window_users_by_metric
+    from incomplete_by_metric
+    inner join incomplete_users
+        on incomplete_by_metric.experiment_id = incomplete_users.experiment_id
+    group by incomplete_by_metric.experiment_id
 ),
 
 quarantine_counts as (
@@ -195,7 +231,10 @@ final as (
         exposure_counts.last_exposure_at,
         cast(coalesce(simulation.simulated_outcome_users, 0) as bigint) as simulated_outcome_users,
         simulation.max_simulation_probability,
-        coalesce(simulation.max_simulation_probability > 1, false) as is_simulation_capped
+        coalesce(simulation.max_simulation_probability > 1, false) as is_simulation_capped,
+        cast(coalesce(incomplete_counts.incomplete_window_users, 0) as bigint)
+            as incomplete_window_users,
+        incomplete_counts.incomplete_window_users_by_metric
     from experiments
     left join assignment_counts
         on experiments.experiment_id = assignment_counts.experiment_id
@@ -211,6 +250,8 @@ final as (
         on experiments.experiment_id = simulation.experiment_id
     left join quarantine_counts
         on experiments.experiment_id = quarantine_counts.experiment_id
+    left join incomplete_counts
+        on experiments.experiment_id = incomplete_counts.experiment_id
 )
 
 select * from final

@@ -1,6 +1,7 @@
 {#- The per-variant sufficient statistics scripts/analyze.py reads: one row per experiment x
     variant x metric x segment ('all'/'all' overall; user_type new/returning; device), over the
-    full conversion windows of all exposed users. Zero rows where an arm has nobody. -#}
+    exposed users whose metric window has closed (fct_experiment_user_metrics). Zero rows where
+    an arm has nobody. -#}
 {%- set columns = experiment_statistics_columns() %}
 {%- set keys = experiment_statistics_keys() %}
 
@@ -10,8 +11,8 @@ spine as (
     select * from {{ ref('int_experiment_stats_spine') }}
 ),
 
-by_exposure_date as (
-    select * from {{ ref('int_experiment_stats_by_exposure_date') }}
+by_known_date as (
+    select * from {{ ref('int_experiment_stats_by_known_date') }}
 ),
 
 overall as (
@@ -20,7 +21,7 @@ overall as (
         {% for column in columns -%}
             sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
         {% endfor %}
-    from by_exposure_date
+    from by_known_date
     group by {{ keys | join(', ') }}
 ),
 

@@ -1,7 +1,8 @@
-{#- fct_experiment_variant_stats cumulated by exposure date: for each look_date from the
-    experiment's first to its last exposure date, the statistics of the users exposed up to and
-    including that day. Metric values are each user's full conversion-window values (not as
-    observed by look_date), so the last look_date equals fct_experiment_variant_stats. -#}
+{#- fct_experiment_variant_stats as known on each look date: for each look_date from the
+    experiment's first exposure date to the last day on which a metric window closed, the
+    statistics of the users whose metric window had closed by the end of that day (known_date <=
+    look_date; a 7-day metric has nobody before day 7). A user's value is never counted before
+    it is known, so the last look_date equals fct_experiment_variant_stats. -#}
 {%- set columns = experiment_statistics_columns() %}
 {%- set keys = experiment_statistics_keys() %}
 
@@ -11,8 +12,8 @@ spine as (
     select * from {{ ref('int_experiment_stats_spine') }}
 ),
 
-by_exposure_date as (
-    select * from {{ ref('int_experiment_stats_by_exposure_date') }}
+by_known_date as (
+    select * from {{ ref('int_experiment_stats_by_known_date') }}
 ),
 
 exposures as (
@@ -22,21 +23,42 @@ exposures as (
 exposure_days as (
     select
         experiment_id,
-        min(exposure_date) as first_exposure_date,
+        min(exposure_date) as first_look_date,
         max(exposure_date) as last_exposure_date
     from exposures
     group by experiment_id
+),
+
+known_days as (
+    select
+        experiment_id,
+        max(known_date) as last_known_date
+    from by_known_date
+    group by experiment_id
+),
+
+look_ranges as (
+    select
+        exposure_days.experiment_id,
+        exposure_days.first_look_date,
+        greatest(
+            exposure_days.last_exposure_date,
+            coalesce(known_days.last_known_date, exposure_days.last_exposure_date)
+        ) as last_look_date
+    from exposure_days
+    left join known_days
+        on exposure_days.experiment_id = known_days.experiment_id
 ),
 
 look_dates as (
     select
         experiment_id,
         cast(unnest(generate_series(
-            cast(first_exposure_date as timestamp),
-            cast(last_exposure_date as timestamp),
+            cast(first_look_date as timestamp),
+            cast(last_look_date as timestamp),
             interval 1 day
         )) as date) as look_date
-    from exposure_days
+    from look_ranges
 ),
 
 daily_spine as (
@@ -57,12 +79,12 @@ daily as (
         daily_spine.segment_value,
         daily_spine.metric_type,
         daily_spine.look_date,
-        {{ experiment_zero_filled_statistics('by_exposure_date', 'daily_spine') }}
+        {{ experiment_zero_filled_statistics('by_known_date', 'daily_spine') }}
     from daily_spine
-    left join by_exposure_date
+    left join by_known_date
         on
-            {{ columns_match('daily_spine', 'by_exposure_date', keys) }}
-            and daily_spine.look_date = by_exposure_date.exposure_date
+            {{ columns_match('daily_spine', 'by_known_date', keys) }}
+            and daily_spine.look_date = by_known_date.known_date
 ),
 
 final as (

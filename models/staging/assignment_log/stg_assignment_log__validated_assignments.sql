@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ stop_on_unclosed_quote(this, experiment_assignments_path()) }}") }}
+
 {#- Every row of the assignment log, typed and trimmed, with the first rule it breaks
     (null = clean). Rules: a CSV record must have the header's number of fields; an experiment
     id and a user id are required; the experiment must be in
@@ -27,7 +29,7 @@ trimmed as (
         parse_error,
         {{ clean_text('experiment_id') }} as experiment_id,
         -- trimmed exactly like the events' user ids, so that the two match
-        {{ clean_text('user_id') }} as user_id,
+        {{ clean_id('user_id') }} as user_id,
         {{ clean_text('variant') }} as variant,
         {{ clean_text('assigned_at') }} as assigned_at_text,
         {{ parse_utc_timestamp('assigned_at', raw_types.get('assigned_at')) }} as assigned_at

@@ -1,7 +1,17 @@
+{{ config(post_hook=[
+    "{{ stop_on_unclosed_quote(this, var('events_path')) }}",
+    "{{ stop_without_clean_events(this) }}"
+]) }}
+
 {#- Every raw row, typed and trimmed, with its load outcome: clean, quarantined (with the first
     rule it breaks; a CSV record with missing or extra fields is malformed_row before anything
-    else, since its fields cannot be trusted to be in their columns) or duplicate (of an earlier clean row with the same event_id; rows without an
-    event_id get one derived from their full content, so identical rows are duplicates). -#}
+    else, since its fields cannot be trusted to be in their columns) or duplicate (of an earlier
+    clean row with the same event_id; rows without an event_id get one derived from their full
+    content, so identical rows are duplicates). Revenue belongs to purchases only: on any other
+    event type it is dropped (not checked, not kept) and the row says so in revenue_adjustment
+    ('dropped_not_purchase'); a purchase revenue with more than two decimals is rounded to
+    cents ('rounded_to_cents'). dq_event_load_audit counts both. The post-hooks stop the build
+    on a CSV quote that is never closed and when no row is clean. -#}
 {%- set raw_relation = ref('stg_clickstream__raw_events') -%}
 {%- set raw_types = column_types(raw_relation) -%}
 {%- set text_columns = [
@@ -30,11 +40,11 @@ trimmed as (
         source_file,
         source_row_number,
         parse_error,
-        {{ clean_text('user_id') }} as user_id,
+        {{ clean_id('user_id') }} as user_id,
         {{ clean_text('event_at') }} as event_at_text,
         {{ parse_utc_timestamp('event_at', raw_types.get('event_at')) }} as event_at,
         lower({{ clean_text('event_type') }}) as source_event_type,
-        {{ clean_text('event_id') }} as source_event_id,
+        {{ clean_id('event_id') }} as source_event_id,
         {{ clean_text('session_id') }} as source_session_id,
         {{ clean_text('item_id') }} as item_id,
         {{ clean_text('order_id') }} as order_id,
@@ -49,10 +59,19 @@ typed as (
     select
         trimmed.*,
         event_type_map.event_type,
-        try_cast(trimmed.revenue_text as double) as revenue_value
+        case
+            when event_type_map.event_type = 'purchase' then trimmed.revenue_text
+        end as purchase_revenue_text
     from trimmed
     left join event_type_map
         on trimmed.source_event_type = event_type_map.source_event_type
+),
+
+valued as (
+    select
+        *,
+        try_cast(purchase_revenue_text as double) as revenue_value
+    from typed
 ),
 
 checked as (
@@ -67,7 +86,9 @@ checked as (
             when event_at > {{ event_at_ceiling }} then 'event_at_in_future'
             when source_event_type is null then 'missing_event_type'
             when event_type is null then 'unknown_event_type'
-            when revenue_text is not null and revenue_value is null then 'unparseable_revenue'
+            when
+                purchase_revenue_text is not null and revenue_value is null
+                then 'unparseable_revenue'
             when isnan(revenue_value) or isinf(revenue_value) then 'non_finite_revenue'
             when revenue_value < 0 then 'negative_revenue'
             when revenue_value > {{ var('max_revenue') }} then 'revenue_too_large'
@@ -81,7 +102,7 @@ checked as (
             'user_id', 'event_at', 'source_event_type', 'source_session_id', 'item_id',
             'order_id', 'revenue_value', 'device', 'channel', 'country'
         ]) }} end as derived_id_hash
-    from typed
+    from valued
 ),
 
 identified as (
@@ -140,6 +161,12 @@ final as (
         order_id,
         -- try_cast: quarantined NaN, infinite or absurd values do not fit (see revenue_text)
         try_cast(revenue_value as decimal(18, 2)) as revenue,
+        case
+            when quarantine_reason is not null then null
+            when revenue_text is not null and purchase_revenue_text is null
+                then 'dropped_not_purchase'
+            when revenue_value != round(revenue_value, 2) then 'rounded_to_cents'
+        end as revenue_adjustment,
         device,
         channel,
         country,

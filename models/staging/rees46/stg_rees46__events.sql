@@ -6,9 +6,9 @@
     event_time ('2019-10-01 00:00:00 UTC'; a typed Parquet copy may call it event_time_utc) ->
     event_at, event_type (view / cart / remove_from_cart / purchase, mapped by the event_type_map
     seed), product_id -> item_id, user_id, user_session -> session_id (the source's session, kept
-    as source_session_id), price -> revenue on purchase rows only: price is the item's price at
-    event time and a purchase row is one order line, so on views and carts it is not revenue.
-    category_id, category_code and brand are not part of the event contract. No event ids
+    as source_session_id), price -> revenue: price is the item's price at event time and a
+    purchase row is one order line, so it is revenue on purchases only; on views and carts the
+    staging rule for every format drops it (stg_clickstream__validated_events). category_id, category_code and brand are not part of the event contract. No event ids
     (derived from the content downstream), order ids, devices, channels or countries. -#}
 {%- set path = var('events_path') -%}
 {%- set file_columns = events_file_columns(path) -%}
@@ -34,10 +34,7 @@ final as (
         cast({{ events_file_column('user_session', file_columns) }} as varchar) as session_id,
         cast({{ events_file_column('product_id', file_columns) }} as varchar) as item_id,
         cast(null as varchar) as order_id,
-        case
-            when lower({{ trim_whitespace('cast(event_type as varchar)') }}) = 'purchase'
-                then {{ events_file_column('price', file_columns) }}
-        end as revenue,
+        {{ events_file_column('price', file_columns) }} as revenue,
         cast(null as varchar) as device,
         cast(null as varchar) as channel,
         cast(null as varchar) as country

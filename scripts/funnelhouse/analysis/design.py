@@ -10,7 +10,6 @@ the health check fails instead of silently ignoring those users.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +21,6 @@ from funnelhouse.stats import METRIC_TYPES, SufficientStats
 
 ROLES: tuple[str, ...] = ("primary", "secondary", "guardrail")
 ALL = "all"
-# A metric is about money when the mart says so (optional column is_revenue) or, failing
-# that, when its name says so; money metrics are "revenue unavailable" on price-less data.
-REVENUE_NAME = re.compile(r"revenue|order_value|aov|gmv|sales|spend", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -39,7 +35,7 @@ class Metric:
     metric_type: str
     role: str
     higher_is_better: bool
-    is_revenue: bool
+    is_revenue: bool  # the value (a ratio's numerator) is money: dim_experiment_metrics.is_revenue
     value_per_unit: float | None = None
     unit: str | None = None
     event_type: str | None = None
@@ -100,12 +96,6 @@ def _optional_number(row: dict[str, Any], column: str) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
-
-
-def is_revenue_metric(row: dict[str, Any]) -> bool:
-    if "is_revenue" in row and row["is_revenue"] is not None:
-        return _flag(row["is_revenue"])
-    return bool(REVENUE_NAME.search(str(row["metric_name"])))
 
 
 def _variants(
@@ -170,7 +160,7 @@ def _metrics(experiment_id: str, frame: pd.DataFrame) -> tuple[Metric, ...]:
                 metric_type=metric_type,
                 role=role,
                 higher_is_better=_flag(row["higher_is_better"]),
-                is_revenue=is_revenue_metric(row),
+                is_revenue=_flag(row.get("is_revenue")),
                 value_per_unit=_optional_number(row, "value_per_unit"),
                 unit=_optional_text(row, "unit"),
                 event_type=_optional_text(row, "event_type"),

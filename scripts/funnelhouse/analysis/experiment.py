@@ -31,6 +31,7 @@ from funnelhouse.analysis.options import (
     override_assumptions,
 )
 from funnelhouse.analysis.plan import plan_status
+from funnelhouse.analysis.provenance import build_section
 from funnelhouse.analysis.results import (
     AaSection,
     AnalysisReport,
@@ -184,13 +185,21 @@ def _warnings(
     has_revenue: bool,
     multi: MultiVariantSection,
 ) -> list[str]:
+    data_health = multi.health
     warnings: list[str] = []
     if multi.multi_variant_share is None:
         warnings.append("share of multi-variant users unknown (null in fct_experiment_health)")
     if isinstance(aa, AaSection) and aa.verdict != "ok":
         warnings.append(f"A/A check {aa.verdict!r}: {'; '.join(aa.reasons)}")
+    incomplete = data_health.get("incomplete_window_users")
     complete = experiment.get("conversion_window_complete")
-    if complete is not None and not _flag(complete):
+    if incomplete:
+        warnings.append(
+            f"{int(incomplete):,} exposed users are left out of metrics whose window had not "
+            "closed by the end of the data (see fct_experiment_health."
+            "incomplete_window_users_by_metric)"
+        )
+    elif incomplete is None and complete is not None and not _flag(complete):
         warnings.append(
             "conversion window not complete for every user: late conversions are still missing"
         )
@@ -328,6 +337,19 @@ NO_EXPOSURES = (
     "no exposed users in this data (a logged test without its assignment log here, or an "
     "exposure event the data never has)"
 )
+NO_CLOSED_WINDOWS = (
+    "no exposed user's primary-metric window has closed by the end of the data yet (e.g. a "
+    "7-day metric on data shorter than 7 days); users with an open window are never counted"
+)
+
+
+def _skip_reason(warehouse: Warehouse, experiment_id: str) -> str | None:
+    """Why ``--all`` leaves an experiment out: nobody exposed, or no primary value known yet."""
+    if warehouse.exposed_users(experiment_id) == 0:
+        return NO_EXPOSURES
+    if warehouse.primary_metric_users(experiment_id) == 0:
+        return NO_CLOSED_WINDOWS
+    return None
 
 
 def primary_failure(result: ExperimentResult) -> str | None:
@@ -372,14 +394,16 @@ def analyze_warehouse(
         )
         assumptions = override_assumptions(assumptions, options.roi_overrides)
         profile = warehouse.dataset_profile()
+        build = build_section(warehouse.build_info())
         ids = list(experiment_ids) if experiment_ids else warehouse.experiment_ids()
         if not ids:
             raise AnalysisError("marts.dim_experiments has no experiments")
         strict = experiment_ids is not None
         experiments, errors, skipped = [], [], []
         for experiment_id in ids:
-            if not strict and warehouse.exposed_users(experiment_id) == 0:
-                skipped.append(Skipped(experiment_id=experiment_id, reason=NO_EXPOSURES))
+            reason = None if strict else _skip_reason(warehouse, experiment_id)
+            if reason is not None:
+                skipped.append(Skipped(experiment_id=experiment_id, reason=reason))
                 continue
             try:
                 data = warehouse.load_experiment(experiment_id)
@@ -403,6 +427,7 @@ def analyze_warehouse(
         options=_report_options(options),
         roi_assumptions=assumptions,
         dataset_profile=profile,
+        build=build,
         notes=tuple(assumption_notes),
         experiments=tuple(experiments),
         errors=tuple(errors),

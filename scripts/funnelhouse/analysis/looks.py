@@ -41,12 +41,15 @@ def _as_date(value: Any) -> dt.date:
 def days_observed(
     experiment: dict[str, Any], daily: pd.DataFrame | None, primary: str
 ) -> tuple[float | None, str]:
-    """Days of data: distinct daily looks of the primary metric, else the window's length."""
-    if daily is not None and not daily.empty:
-        looks = daily.loc[daily["metric_name"].astype(str) == primary, "look_date"]
-        if looks.nunique() > 0:
-            return float(looks.nunique()), "distinct look dates in the daily mart"
+    """Days of exposure: distinct daily looks of the primary metric inside the exposure window
+    (later looks only wait for metric windows to close), else the window's length."""
     start, end = experiment.get("window_start_at"), experiment.get("window_end_at")
+    if daily is not None and not daily.empty:
+        looks = pd.to_datetime(daily.loc[daily["metric_name"].astype(str) == primary, "look_date"])
+        if end is not None:
+            looks = looks[looks < pd.Timestamp(end)]
+        if looks.nunique() > 0:
+            return float(looks.nunique()), "distinct look dates in the exposure window"
     if start is not None and end is not None:
         days = (pd.Timestamp(end) - pd.Timestamp(start)).total_seconds() / 86_400
         if days > 0:

@@ -50,6 +50,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "metric_type",
         "metric_role",
         "higher_is_better",
+        "is_revenue",
     ),
     "fct_experiment_health": ("experiment_id", "multi_variant_users", "multi_variant_share"),
     "fct_experiment_variant_stats": STATS_COLUMNS,
@@ -62,6 +63,7 @@ OPTIONAL_TABLES: frozenset[str] = frozenset(
 )
 ROI_SEED = ("seeds", "roi_assumptions")
 PROFILE_TABLE = "dq_dataset_profile"
+BUILD_INFO_TABLE = "dq_build_info"
 COHORT_TABLE = "fct_cohort_retention"
 
 
@@ -178,6 +180,20 @@ class Warehouse:
             return None
         return int(rows.iloc[0]["exposed_users"])
 
+    def primary_metric_users(self, experiment_id: str) -> int | None:
+        """Users with a known primary-metric value (all arms), None without stats rows."""
+        frame = self.query(
+            f"select sum(stats.users) as users from {SCHEMA}.fct_experiment_variant_stats as stats "
+            f"inner join {SCHEMA}.dim_experiment_metrics as metrics "
+            "on stats.experiment_id = metrics.experiment_id "
+            "and stats.metric_name = metrics.metric_name "
+            "where stats.experiment_id = ? and metrics.metric_role = 'primary' "
+            "and stats.segment_name = 'all'",
+            [experiment_id],
+        )
+        value = frame["users"].iloc[0]
+        return None if _is_missing(value) else int(value)
+
     def load_experiment(self, experiment_id: str) -> ExperimentData:
         """Read one experiment's rows from every contracted table."""
         dim = self._experiment_rows("dim_experiments", experiment_id, "experiment_id")
@@ -233,6 +249,15 @@ class Warehouse:
             return None
         frame = self.query(f"select * from {SCHEMA}.{PROFILE_TABLE} limit 1")
         return None if frame.empty else {k: _clean(v) for k, v in frame.iloc[0].to_dict().items()}
+
+    def build_info(self) -> dict[str, Any] | None:
+        """The one row of marts.dq_build_info (timestamps as datetimes), or None when absent."""
+        if not self.has_table(BUILD_INFO_TABLE):
+            return None
+        cursor = self.connection.execute(f"select * from {SCHEMA}.{BUILD_INFO_TABLE} limit 1")
+        row = cursor.fetchone()
+        names = [column[0] for column in cursor.description]
+        return None if row is None else dict(zip(names, row, strict=True))
 
     def roi_assumption_rows(self) -> pd.DataFrame | None:
         schema, table = ROI_SEED

@@ -7,9 +7,10 @@ dim_experiment_metrics, never from the metric's name:
 * ``value_per_unit`` given: a binomial metric is worth that per converting user, a mean metric
   that per unit per user;
 * ``is_revenue`` (a mean metric: revenue per user): the lift is money itself (needs prices);
-* ``value_kind = 'distinct_orders'`` (the metric counts orders: purchase conversion, orders per
-  user): each order is worth the order value, the control arm's revenue-per-order ratio metric
-  when the experiment has one and the data has prices, else the assumed order value.
+* the metric counts orders (``value_kind = 'distinct_orders'``, or ``event_type = 'purchase'``
+  counted: purchase conversion, orders per user): each order is worth the order value, the
+  control arm's revenue-per-order ratio metric when the experiment has one and the data has
+  prices, else the assumed order value.
 
 Anything else (a retention or engagement metric without a value per unit, a ratio metric, a
 lower-is-better metric, an A/A test) gets an ``RoiUnavailable`` with the reason. The lift and
@@ -74,6 +75,13 @@ def order_value(
     )
 
 
+def counts_orders(metric: Metric) -> bool:
+    """The metric counts orders: distinct orders, or purchase events (registry columns)."""
+    return metric.value_kind == "distinct_orders" or (
+        metric.event_type == "purchase" and metric.value_kind == "count"
+    )
+
+
 def _baseline(effect: EffectResult) -> float:
     """|the control mean the relative effect divides by| (CUPED-adjusted when applied)."""
     adjusted = effect.cuped.control_adjusted_mean
@@ -101,7 +109,7 @@ def money_model(
             return "revenue unavailable: no prices in the data"
         source = f"control arm's {metric.name} (baseline revenue per user)"
         return MoneyModel("revenue_per_user", 1.0, _baseline(effect), source)
-    if metric.value_kind == "distinct_orders":
+    if counts_orders(metric):
         value, source = order_value(design, assumptions, revenue_available)
         return MoneyModel(kind, _baseline(effect), value, f"each order: {source}")
     if metric.value_kind is None:

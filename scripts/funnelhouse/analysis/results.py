@@ -422,6 +422,17 @@ class CohortMatrix:
 
 
 @dataclass(frozen=True)
+class BuildSection:
+    """Which data the numbers come from: the row of marts.dq_build_info (``info``; empty when
+    the warehouse has none, ``note`` says so) and why the numbers may be stale."""
+
+    available: bool
+    note: str | None
+    info: Mapping[str, Any]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ReportOptions:
     target_mde: float
     target_power: float
@@ -444,6 +455,7 @@ class AnalysisReport:
     options: ReportOptions
     roi_assumptions: RoiAssumptions
     dataset_profile: Mapping[str, Any] | None
+    build: BuildSection
     notes: tuple[str, ...]
     experiments: tuple[ExperimentResult, ...]
     errors: tuple[ExperimentError, ...]

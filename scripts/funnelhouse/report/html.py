@@ -8,6 +8,7 @@ bandit view, then the detailed tables. The sections are in ``html_sections``.
 
 from __future__ import annotations
 
+from funnelhouse.analysis import provenance
 from funnelhouse.analysis.results import AnalysisReport, ExperimentResult
 from funnelhouse.report import charts, fmt
 from funnelhouse.report.html_sections import (
@@ -195,6 +196,12 @@ simulated from logged data and the decision is whether to run the real test.</li
 decision is made.</li>"""
 
 
+def _build(report: AnalysisReport) -> str:
+    """Which data the numbers come from, and a warning when that data changed since."""
+    warnings = "".join(f'<p class="warn">Warning: {e(w)}</p>' for w in report.build.warnings)
+    return f'<div class="muted">{e(provenance.describe(report.build))}</div>{warnings}'
+
+
 def render(report: AnalysisReport) -> str:
     """The whole report as one HTML string."""
     alpha = report.alpha
@@ -209,7 +216,7 @@ def render(report: AnalysisReport) -> str:
 <header><h1>Experiment report</h1>
 <div class="muted">Warehouse {e(report.warehouse)} · generated {e(report.generated_at)} ·
 {fmt.pct(1 - alpha, 0)} confidence intervals, significance level {alpha:g},
-{correction} correction for secondary metrics and segments.</div></header>
+{correction} correction for secondary metrics and segments.</div>{_build(report)}</header>
 <section class="box"><h2>Overview</h2>{_overview(report)}
 {f'<ul class="muted">{notes}</ul>' if notes else ""}</section>
 {sections}

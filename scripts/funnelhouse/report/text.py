@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from funnelhouse.analysis import provenance
 from funnelhouse.analysis.results import (
     AaSection,
     AnalysisReport,
@@ -162,8 +163,10 @@ def summary(report: AnalysisReport) -> str:
     """The whole printed summary."""
     lines = [
         f"funnelhouse experiment analysis of {report.warehouse} "
-        f"(alpha {report.alpha:g}, {report.correction} correction)"
+        f"(alpha {report.alpha:g}, {report.correction} correction)",
+        provenance.describe(report.build),
     ]
+    lines += [f"WARNING: {warning}" for warning in report.build.warnings]
     for experiment in report.experiments:
         lines += experiment_summary(experiment, report.alpha)
     for error in report.errors:

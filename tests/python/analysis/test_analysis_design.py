@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from funnelhouse.analysis import AnalysisError, AnalysisOptions, analyze_warehouse
 from funnelhouse.analysis.design import build_design
-from funnelhouse.analysis.marts import ExperimentData
+from funnelhouse.analysis.marts import REQUIRED_COLUMNS, ExperimentData
 from funnelhouse.report.json_report import report_json
 from funnelhouse.synthetic_marts import (
     ExperimentSpec,
@@ -68,6 +68,23 @@ def test_a_valid_design_is_indexed():
 def test_bad_designs_are_clear_errors(change, message):
     with pytest.raises(AnalysisError, match=message):
         build_design(experiment_data(**change))
+
+
+def test_money_comes_from_the_is_revenue_column_not_the_name():
+    """dim_experiment_metrics.is_revenue says which metrics are money; no name pattern guesses
+    it: 'revenue_share' is not money when the column says so, 'coins' are, and without the
+    column (required in the warehouse contract) nothing is money because of its name."""
+    metrics = pd.DataFrame(
+        {"metric_name": ["purchase", "revenue_share", "coins"], "metric_type": ["binomial"] * 3,
+         "metric_role": ["primary", "secondary", "secondary"], "higher_is_better": [True] * 3,
+         "is_revenue": [False, False, True]}
+    )  # fmt: skip
+    design = build_design(experiment_data(metrics=metrics))
+    money = {m.name: m.is_revenue for m in design.metrics}
+    assert money == {"purchase": False, "revenue_share": False, "coins": True}
+    unnamed = build_design(experiment_data(metrics=metrics.drop(columns="is_revenue")))
+    assert not any(m.is_revenue for m in unnamed.metrics)
+    assert "is_revenue" in REQUIRED_COLUMNS["dim_experiment_metrics"]
 
 
 def test_duplicate_stats_rows_are_an_error():

@@ -289,18 +289,18 @@ def test_analysis_of_the_dbt_test_warehouse(test_warehouse_path, tmp_path):
     assert primary["estimable"] and primary["sequential"]["available"]
 
 
+def _fine_and(tmp_path, other: str):
+    """A small synthetic warehouse with the experiments 'fine' and `other`."""
+    path = tmp_path / "w.duckdb"
+    specs = [ExperimentSpec(name, users=3_000, days=4, aa_salts=3) for name in ("fine", other)]
+    build_warehouse(path, specs, cohorts=False)
+    return path
+
+
 def test_all_skips_an_experiment_nobody_was_exposed_to(tmp_path):
     """A logged test whose assignment log belongs to another dataset has no exposures here:
     --all reports it as skipped (exit 0); naming it explicitly is still a clear error."""
-    path = tmp_path / "w.duckdb"
-    build_warehouse(
-        path,
-        [
-            ExperimentSpec("fine", users=3_000, days=4, aa_salts=3),
-            ExperimentSpec("elsewhere", users=3_000, days=4, aa_salts=3),
-        ],
-        cohorts=False,
-    )
+    path = _fine_and(tmp_path, "elsewhere")
     with duckdb.connect(str(path)) as con:
         con.execute(
             "update marts.fct_experiment_health set exposed_users = 0 "
@@ -320,3 +320,21 @@ def test_all_skips_an_experiment_nobody_was_exposed_to(tmp_path):
     explicit = run_cli("--db", str(path), "--experiment", "elsewhere")
     assert explicit.returncode != 0
     assert len(explicit.stderr.strip().splitlines()) == 1
+
+
+def test_all_skips_an_experiment_whose_primary_windows_have_not_closed(tmp_path):
+    """Users are exposed, but no primary-metric window has closed by the end of the data (a
+    7-day metric on three hours of data): those users are never counted, so --all skips the
+    experiment with the reason instead of failing on empty arms."""
+    path = _fine_and(tmp_path, "too_early")
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "update marts.fct_experiment_variant_stats set users = 0, metric_sum = 0, "
+            "metric_sum_squares = 0 where experiment_id = 'too_early' and metric_name = 'purchase'"
+        )
+    run = run_cli("--db", str(path), "--all", json_path=tmp_path / "a.json")
+    assert run.returncode == 0, run.stderr
+    assert [x["experiment_id"] for x in run.result["experiments"]] == ["fine"]
+    skipped = run.result["skipped"]
+    assert [x["experiment_id"] for x in skipped] == ["too_early"]
+    assert "primary-metric window has closed" in skipped[0]["reason"]

@@ -1,10 +1,11 @@
-{#- The sufficient statistics of the users exposed on each day, per experiment x variant x
-    metric x segment ('all'/'all', user_type, device). Summing over days gives the overall
-    statistics; a running sum gives the cumulative ones. -#}
+{#- The sufficient statistics of the users whose metric value became known on each day (known_date:
+    the day their metric window closed), per experiment x variant x metric x segment
+    ('all'/'all', user_type, device). Summing over days gives the overall statistics; a running
+    sum gives what was known at each look date. -#}
 with
 
 user_metrics as (
-    select * from {{ ref('fct_experiment_user_metrics') }}
+    select * from {{ ref('int_experiment_user_metrics') }}
 ),
 
 segmented as (
@@ -35,12 +36,12 @@ final as (
         metric_type,
         segment_name,
         segment_value,
-        exposure_date,
+        known_date,
         {{ experiment_sufficient_statistics() }}
     from segmented
     group by
         experiment_id, variant, metric_name, metric_type, segment_name, segment_value,
-        exposure_date
+        known_date
 )
 
 select * from final
