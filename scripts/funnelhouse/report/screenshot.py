@@ -1,15 +1,13 @@
 """Render an HTML file in headless Chromium and check the screenshot is not blank.
 
-``screenshot_page`` first measures the page's full height (``page_height``: Chromium dumps the
-DOM of a copy of the page whose last script writes ``scrollHeight`` into it), then captures
-that whole height, so the check sees every section, not the top of the page only.
-``check_screenshot`` measures the drawn share of the whole image and of every band of
-``BAND`` pixels: a band with nothing drawn (a section that rendered empty) fails the check.
+``check_screenshot`` measures the drawn share of the whole image and of every band of ``BAND``
+pixels: a band with nothing drawn (a section that rendered empty) fails the check. Full-height
+pages are captured by ``funnelhouse.dashboard.render_check.check_page`` (it measures the page's
+height and its broken images in Chromium first).
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
@@ -21,11 +19,6 @@ from PIL import Image
 
 BROWSERS: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome")
 BAND = 2000  # pixels per band of the band-wise check
-MAX_HEIGHT = 60_000  # the tallest page captured
-HEIGHT_SCRIPT = (
-    "<script>document.body.setAttribute('data-page-height', "
-    "String(document.documentElement.scrollHeight));</script>"
-)
 
 
 @dataclass(frozen=True)
@@ -89,37 +82,6 @@ def screenshot(html: Path, png: Path, *, width: int = 1280, height: int = 4000) 
     if not png.is_file():
         raise FileNotFoundError(f"chromium wrote no screenshot to {png}")
     return png
-
-
-def page_height(html: Path, *, width: int = 1280) -> int:
-    """The full height in pixels of ``html`` laid out at ``width``."""
-    text = html.read_text(encoding="utf-8")
-    marked = (
-        text.replace("</body>", f"{HEIGHT_SCRIPT}</body>")
-        if "</body>" in text
-        else (text + HEIGHT_SCRIPT)
-    )
-    with tempfile.TemporaryDirectory(prefix="page-height-") as folder:
-        copy = Path(folder) / html.name
-        copy.write_text(marked, encoding="utf-8")
-        dom = _chromium(
-            [
-                f"--window-size={width},1000",
-                "--virtual-time-budget=5000",
-                "--dump-dom",
-                copy.as_uri(),
-            ]
-        )
-    found = re.search(r'data-page-height="(\d+)"', dom)
-    if found is None:
-        raise RuntimeError(f"chromium did not report the height of {html}")
-    return int(found.group(1))
-
-
-def screenshot_page(html: Path, png: Path, *, width: int = 1280) -> Path:
-    """Screenshot of the whole page (its measured height, at most MAX_HEIGHT pixels)."""
-    height = min(MAX_HEIGHT, max(1, page_height(html, width=width)))
-    return screenshot(html, png, width=width, height=height)
 
 
 def blank_bands(pixels: np.ndarray, band: int = BAND, min_ink: float = 0.01) -> tuple[int, ...]:

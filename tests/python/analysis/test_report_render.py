@@ -124,23 +124,41 @@ def tall_page(path, blocks: int, gap: int = 0):
 @needs_chromium
 def test_the_whole_page_is_captured(tmp_path):
     """make report-check used to capture the top 4,000 px (19% of the report)."""
-    from funnelhouse.report.screenshot import page_height, screenshot_page
+    from funnelhouse.dashboard.render_check import check_page
 
     page = tall_page(tmp_path / "tall.html", blocks=36)  # about 10,800 px
-    height = page_height(page)
-    assert height >= 36 * 300
-    check = check_screenshot(screenshot_page(page, tmp_path / "tall.png"))
-    assert check.height == height and not check.blank, check
+    rendered = check_page(page, tmp_path / "tall.png")
+    assert rendered.height >= 36 * 300
+    assert rendered.page.height == rendered.height and not rendered.broken, rendered
 
 
 @needs_chromium
 def test_an_empty_region_of_the_page_is_detected(tmp_path):
-    from funnelhouse.report.screenshot import screenshot_page
+    from funnelhouse.dashboard.render_check import check_page
 
     page = tall_page(tmp_path / "gap.html", blocks=12, gap=7000)
-    check = check_screenshot(screenshot_page(page, tmp_path / "gap.png"))
+    check = check_page(page, tmp_path / "gap.png").page
     assert check.ink_share >= 0.01 and check.colours >= 16  # the old check passed it
     assert check.blank and check.blank_bands
+
+
+@needs_chromium
+def test_report_check_checks_the_whole_report(synthetic, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    path, _ = synthetic
+    run = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "report_check.py"), "--db", str(path),
+         "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    line = run.stdout.strip().splitlines()[-1]
+    width, height = (int(v) for v in line.split("the whole page: ")[1].split(" ")[0].split("x"))
+    assert f"of {height} px" in line and height > 10_000 and width == 1280
 
 
 @pytest.fixture(scope="module")
