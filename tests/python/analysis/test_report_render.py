@@ -146,12 +146,12 @@ def test_an_empty_region_of_the_page_is_detected(tmp_path):
 def test_report_check_checks_the_whole_report(synthetic, tmp_path):
     import subprocess
     import sys
+    from pathlib import Path
 
-    from conftest import REPO
-
+    script = Path(__file__).resolve().parents[3] / "scripts" / "report_check.py"
     path, _ = synthetic
     run = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "report_check.py"), "--db", str(path),
+        [sys.executable, str(script), "--db", str(path),
          "--out", str(tmp_path)],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
