@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats as sps
+from scipy import special
 
 from funnelhouse.stats.cuped import cuped_adjust
 from funnelhouse.stats.estimates import arm_estimate
@@ -56,16 +56,16 @@ def standard_error_of_difference(
 
 def power_at_effect(effect: float, standard_error: float, alpha: float = 0.05) -> float:
     """Two-sided power Phi(|d|/se - z) + Phi(-|d|/se - z), z = z_{1-alpha/2}."""
-    z = sps.norm.ppf(1.0 - alpha / 2.0)
+    z = special.ndtri(1.0 - alpha / 2.0)
     shift = abs(effect) / standard_error
-    return float(sps.norm.cdf(shift - z) + sps.norm.cdf(-shift - z))
+    return float(special.ndtr(shift - z) + special.ndtr(-shift - z))
 
 
 def minimum_detectable_effect(
     standard_error: float, alpha: float = 0.05, power: float = 0.8
 ) -> float:
     """(z_{1-alpha/2} + z_power) * se."""
-    return float((sps.norm.ppf(1.0 - alpha / 2.0) + sps.norm.ppf(power)) * standard_error)
+    return float((special.ndtri(1.0 - alpha / 2.0) + special.ndtri(power)) * standard_error)
 
 
 def required_users(
@@ -81,7 +81,7 @@ def required_users(
     n_control = (z_{1-alpha/2} + z_power)^2 (s_c^2 + s_t^2 / ratio) / effect^2 (rounded up)."""
     if effect == 0:
         raise ValueError("effect must be non-zero")
-    multiplier = (sps.norm.ppf(1.0 - alpha / 2.0) + sps.norm.ppf(power)) ** 2
+    multiplier = (special.ndtri(1.0 - alpha / 2.0) + special.ndtri(power)) ** 2
     n_control = multiplier * (control_variance + variant_variance / allocation_ratio) / effect**2
     return math.ceil(n_control), math.ceil(n_control * allocation_ratio)
 
@@ -118,8 +118,12 @@ def power_analysis(
             c, v, cuped_applied = adj_c, adj_v, True
     baseline = control.ratio if metric_type == "ratio" else control.mean
     if baseline == 0:
-        raise ValueError("control mean is 0: relative MDE undefined")
+        raise ValueError("the control mean is 0: a relative MDE is undefined")
     se = standard_error_of_difference(c.per_user_variance, c.users, v.per_user_variance, v.users)
+    if not se > 0:
+        raise ValueError(
+            "the metric is constant in both arms (no variance): power and sample size are undefined"
+        )
     target_effect = relative_mde * abs(baseline)
     detectable = minimum_detectable_effect(se, alpha, target_power)
     n_c, n_v = required_users(
