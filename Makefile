@@ -44,7 +44,7 @@ TEST_ASSIGNMENTS := $(TEST_DIR)/events.assignments.parquet
 TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_GENERATOR_ARGS := --users 3000 --days 60 --seed 7
 
-.PHONY: help setup data build run analyze sql test lint dbt-test pytest bench validate report-check clean
+.PHONY: help setup data build run analyze sql test lint dbt-test pytest score bench validate report-check clean
 
 help:
 	@echo "make run       set up, generate the default data if missing, dbt build, analyse"
@@ -54,6 +54,7 @@ help:
 	@echo "make validate  simulation checks of the statistics, and the generator's truth (slow)"
 	@echo "make report-check  render the HTML report in headless chromium; fail if blank"
 	@echo "make dashboard  the KPI dashboard of the warehouse: reports/dashboard-<warehouse>.html"
+	@echo "make score    dbt-score of the project (dev-only dependency); fails below 9.5"
 	@echo "options: DATA=generated|retailrocket|rees46  DUCKDB_PATH=...  EVENTS_PATH=..."
 
 # --- set-up: a project-local virtualenv with the pinned dependencies -----------------------
@@ -63,6 +64,11 @@ $(BIN)/.installed: requirements.txt
 	touch $@
 
 setup: $(BIN)/.installed
+
+# Development-only tools (dbt-score), not part of the runtime requirements.
+$(BIN)/.installed-dev: requirements-dev.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
 
 # --- data ----------------------------------------------------------------------------------
 data/events.parquet data/events.assignments.parquet &: | setup
@@ -101,7 +107,7 @@ dashboard: build
 	$(BIN)/python scripts/dashboard.py --db $(DUCKDB_PATH) --out reports/dashboard-$(REPORT_NAME).html
 
 # --- tests ---------------------------------------------------------------------------------
-test: setup lint-python dbt-test lint-sql pytest
+test: setup lint-python score dbt-test lint-sql pytest
 
 lint-python: setup
 	$(BIN)/ruff check scripts tests
@@ -120,6 +126,11 @@ lint-sql: setup
 
 pytest: setup
 	FUNNELHOUSE_TEST_DB=$(TEST_DB) FUNNELHOUSE_TEST_EVENTS=$(TEST_EVENTS) $(BIN)/python -m pytest -q
+
+# dbt-score's default rules over the parsed project (models, seeds, macros); fails below 9.5.
+score: $(BIN)/.installed-dev
+	$(DBT) parse $(DBT_FLAGS) --quiet
+	$(BIN)/dbt-score lint --manifest target/manifest.json --fail-project-under 9.5 --show failing-items
 
 # --- slow checks, not part of make test ----------------------------------------------------
 bench: setup
