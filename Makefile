@@ -44,7 +44,7 @@ TEST_ASSIGNMENTS := $(TEST_DIR)/events.assignments.parquet
 TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_GENERATOR_ARGS := --users 3000 --days 60 --seed 7
 
-.PHONY: help setup data build run analyze sql test lint dbt-test pytest score bench validate report-check clean
+.PHONY: help setup data build run analyze sql test lint dbt-test pytest score evaluate bench validate report-check clean
 
 help:
 	@echo "make run       set up, generate the default data if missing, dbt build, analyse"
@@ -55,6 +55,7 @@ help:
 	@echo "make report-check  render the HTML report in headless chromium; fail if blank"
 	@echo "make dashboard  the KPI dashboard of the warehouse: reports/dashboard-<warehouse>.html"
 	@echo "make score    dbt-score of the project (dev-only dependency); fails below 9.5"
+	@echo "make evaluate  dbt-project-evaluator in a throwaway copy; fails on findings outside checks/"
 	@echo "options: DATA=generated|retailrocket|rees46  DUCKDB_PATH=...  EVENTS_PATH=..."
 
 # --- set-up: a project-local virtualenv with the pinned dependencies -----------------------
@@ -133,6 +134,10 @@ score: $(BIN)/.installed-dev
 	$(BIN)/dbt-score lint --manifest target/manifest.json --fail-project-under 9.5 --show failing-items
 
 # --- slow checks, not part of make test ----------------------------------------------------
+# dbt-project-evaluator on a throwaway copy (local packages from ../shared/dbt_packages).
+evaluate: setup
+	env -u DUCKDB_PATH $(BIN)/python scripts/evaluate_project.py
+
 bench: setup
 	$(BIN)/python scripts/benchmark.py
 
