@@ -1,4 +1,4 @@
-"""dbt-project-evaluator on a throwaway copy of the project (`make evaluate`; not part of make test).
+"""dbt-project-evaluator on a throwaway copy of the project (`make evaluate`, not in make test).
 
 The package hub is unreachable, so the evaluator and dbt_utils are installed as `local:` packages
 from ../shared/dbt_packages into a copy under build/evaluator/; the project itself never depends
@@ -66,7 +66,9 @@ def make_copy(packages: Path, workdir: Path) -> Path:
 
 def run_dbt(workdir: Path, dbt: Path, *args: str) -> None:
     env_args = ["--profiles-dir", ".", "--project-dir", "."]
-    result = subprocess.run([str(dbt), *args, *env_args], cwd=workdir, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(dbt), *args, *env_args], cwd=workdir, capture_output=True, text=True
+    )
     if result.returncode not in (0, 1):
         sys.exit(f"error: dbt {args[0]} failed:\n{result.stdout[-3000:]}")
 
@@ -93,8 +95,16 @@ def main() -> int:
     run_dbt(workdir, dbt, "deps")
     select = "package:dbt_project_evaluator dbt_project_evaluator_exceptions"
     run_dbt(
-        workdir, dbt, "build", "--select", *select.split(), "--vars", json.dumps(EVALUATOR_VARS),
-        "--target-path", "target", "--no-partial-parse",
+        workdir,
+        dbt,
+        "build",
+        "--select",
+        *select.split(),
+        "--vars",
+        json.dumps(EVALUATOR_VARS),
+        "--target-path",
+        "target",
+        "--no-partial-parse",
     )
     found = findings(workdir)
     for line in found:

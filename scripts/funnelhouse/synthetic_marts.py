@@ -333,6 +333,44 @@ def health_row(
     }
 
 
+def _design_tables(spec: ExperimentSpec, users: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """One experiment's rows of the registry dims, health and statistics marts."""
+    row = experiment_row(
+        spec.experiment_id,
+        description=spec.description,
+        days=spec.days,
+        is_simulated=spec.is_simulated,
+        uplift=spec.uplift[0],
+        analysis_plan=spec.analysis_plan,
+        planned_users=spec.planned_users,
+        is_aa_test=spec.is_aa_test,
+    )
+    variants = pd.DataFrame(
+        {
+            "experiment_id": spec.experiment_id,
+            "variant": list(spec.variants),
+            "variant_index": list(range(len(spec.variants))),
+            "weight": list(spec.weights),
+            "is_control": [i == 0 for i in range(len(spec.variants))],
+            "simulated_uplift": [None, *spec.uplift]
+            if spec.is_simulated
+            else [None] * len(spec.variants),
+        }
+    )
+    counts = {str(k): int(v) for k, v in users["variant"].value_counts().items()}
+    health = health_row(spec.experiment_id, counts, spec.multi_variant_share)
+    return {
+        "dim_experiments": pd.DataFrame([row]),
+        "dim_experiment_variants": variants,
+        "dim_experiment_metrics": pd.DataFrame(
+            [metric_row(spec.experiment_id, *metric) for metric in METRICS]
+        ),
+        "fct_experiment_health": pd.DataFrame([health]),
+        "fct_experiment_variant_stats": variant_stats(users, spec),
+        "fct_experiment_variant_stats_daily": daily_stats(users, spec),
+    }
+
+
 def build_warehouse(
     path: str | Path,
     specs: list[ExperimentSpec],
@@ -349,50 +387,12 @@ def build_warehouse(
     tables: dict[str, list[pd.DataFrame]] = {}
     truth: dict[str, SyntheticExperiment] = {}
 
-    def add(name: str, frame: pd.DataFrame) -> None:
-        tables.setdefault(name, []).append(frame)
-
     for spec in specs:
         users = simulate_users(spec, rng)
-        row = experiment_row(
-            spec.experiment_id,
-            description=spec.description,
-            days=spec.days,
-            is_simulated=spec.is_simulated,
-            uplift=spec.uplift[0],
-            analysis_plan=spec.analysis_plan,
-            planned_users=spec.planned_users,
-            is_aa_test=spec.is_aa_test,
-        )
-        add("dim_experiments", pd.DataFrame([row]))
-        add(
-            "dim_experiment_variants",
-            pd.DataFrame(
-                {
-                    "experiment_id": spec.experiment_id,
-                    "variant": list(spec.variants),
-                    "variant_index": list(range(len(spec.variants))),
-                    "weight": list(spec.weights),
-                    "is_control": [i == 0 for i in range(len(spec.variants))],
-                    "simulated_uplift": [None, *spec.uplift]
-                    if spec.is_simulated
-                    else [None] * len(spec.variants),
-                }
-            ),
-        )
-        add(
-            "dim_experiment_metrics",
-            pd.DataFrame([metric_row(spec.experiment_id, *metric) for metric in METRICS]),
-        )
-        counts = {str(k): int(v) for k, v in users["variant"].value_counts().items()}
-        add(
-            "fct_experiment_health",
-            pd.DataFrame([health_row(spec.experiment_id, counts, spec.multi_variant_share)]),
-        )
-        add("fct_experiment_variant_stats", variant_stats(users, spec))
-        add("fct_experiment_variant_stats_daily", daily_stats(users, spec))
+        for name, frame in _design_tables(spec, users).items():
+            tables.setdefault(name, []).append(frame)
         aa, assignments = aa_stats(users, spec, rng)
-        add("fct_experiment_aa_stats", aa)
+        tables.setdefault("fct_experiment_aa_stats", []).append(aa)
         truth[spec.experiment_id] = SyntheticExperiment(spec, users, assignments)
 
     write_marts(

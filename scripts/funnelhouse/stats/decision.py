@@ -318,6 +318,17 @@ def decide(
         reasons.append(f"primary metric not significant: {describe(primary)}")
         return _not_significant(plan, power, winners, losers, reasons, max_extra_days)
     reasons.append(f"primary metric improved: {describe(primary)}")
+    return _ship(segments, losers, roi, min_probability_roi_positive, reasons)
+
+
+def _ship(
+    segments: Sequence[SegmentEffect],
+    losers: Sequence[str],
+    roi: RoiResult | None,
+    min_probability_roi_positive: float,
+    reasons: list[str],
+) -> Decision:
+    """Ship (to the segments not harmed), with the ROI as a risk on the verdict."""
     risk = None
     if roi is not None:
         risk, text = roi_risk_reason(roi, min_probability_roi_positive)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from scipy import special
 
 from funnelhouse.stats.cuped import cuped_adjust
-from funnelhouse.stats.estimates import arm_estimate
+from funnelhouse.stats.estimates import ArmEstimate, arm_estimate
 from funnelhouse.stats.sufficient import SufficientStats, check_metric_type
 
 
@@ -95,6 +95,29 @@ def days_needed(
     return rate, extra, math.ceil(days_elapsed) + extra
 
 
+def _arm_estimates(
+    control: SufficientStats, variant: SufficientStats, metric_type: str, use_cuped: bool
+) -> tuple[ArmEstimate, ArmEstimate, bool]:
+    """The arms' estimates, CUPED-adjusted when asked and applicable (and whether it was)."""
+    c, v = arm_estimate(control, metric_type), arm_estimate(variant, metric_type)
+    if use_cuped:
+        cuped, adj_c, adj_v = cuped_adjust(control, variant, metric_type)
+        if cuped.applied and adj_c is not None and adj_v is not None:
+            return adj_c, adj_v, True
+    return c, v, False
+
+
+def _duration(
+    needed_c: int, needed_v: int, users_c: int, users_v: int, days_elapsed: float | None
+) -> tuple[float | None, int | None, int | None]:
+    """(users per day, extra days, total days); the arm furthest from its target drives it."""
+    if days_elapsed is None or not days_elapsed > 0:
+        return None, None, None
+    rate_c, extra_c, total_c = days_needed(needed_c, users_c, days_elapsed)
+    rate_v, extra_v, total_v = days_needed(needed_v, users_v, days_elapsed)
+    return rate_c + rate_v, max(extra_c, extra_v), max(total_c, total_v)
+
+
 def power_analysis(
     control: SufficientStats,
     variant: SufficientStats,
@@ -110,12 +133,7 @@ def power_analysis(
     check_metric_type(metric_type)
     if relative_mde == 0:
         raise ValueError("relative_mde must be non-zero")
-    c, v = arm_estimate(control, metric_type), arm_estimate(variant, metric_type)
-    cuped_applied = False
-    if use_cuped:
-        cuped, adj_c, adj_v = cuped_adjust(control, variant, metric_type)
-        if cuped.applied and adj_c is not None and adj_v is not None:
-            c, v, cuped_applied = adj_c, adj_v, True
+    c, v, cuped_applied = _arm_estimates(control, variant, metric_type, use_cuped)
     baseline = control.ratio if metric_type == "ratio" else control.mean
     if baseline == 0:
         raise ValueError("the control mean is 0: a relative MDE is undefined")
@@ -134,13 +152,7 @@ def power_analysis(
         power=target_power,
         allocation_ratio=variant.n / control.n,
     )
-    rate = extra = total = None
-    if days_elapsed is not None and days_elapsed > 0:
-        # the arm that is furthest from its target drives the duration
-        rate_c, extra_c, total_c = days_needed(n_c, control.n, days_elapsed)
-        rate_v, extra_v, total_v = days_needed(n_v, variant.n, days_elapsed)
-        rate = rate_c + rate_v
-        extra, total = max(extra_c, extra_v), max(total_c, total_v)
+    rate, extra, total = _duration(n_c, n_v, control.n, variant.n, days_elapsed)
     return PowerResult(
         alpha=alpha,
         target_power=target_power,
