@@ -191,6 +191,49 @@ def _series(points: list[tuple[int, Any]], key: str, index: int | None = None):
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
+def _sequential_panel(
+    ax: Any, row: MetricResult, colour: str, scale: float, binomial: bool
+) -> None:
+    """One arm's panel: estimate, per-look bounds (dashed), always-valid CI so far (shaded)."""
+    seq = row.sequential
+    points = [(d, s) for d, s in enumerate(seq.series, 1) if s.estimate is not None]  # type: ignore[union-attr]
+    x = np.array([d for d, _ in points])
+    look_low = _series(points, "look_ci", 0) * scale
+    look_high = _series(points, "look_ci", 1) * scale
+    ax.fill_between(
+        x,
+        _series(points, "ci", 0) * scale,
+        _series(points, "ci", 1) * scale,
+        color=colour,
+        alpha=0.18,
+        lw=0,
+        label="always-valid CI so far",
+    )
+    ax.plot(x, look_low, color=colour, lw=0.8, ls="--")
+    ax.plot(x, look_high, color=colour, lw=0.8, ls="--", label="bounds at each look")
+    ax.plot(x, _series(points, "estimate") * scale, color=colour, lw=2, label="effect so far")
+    if seq.stopped_at_day:  # type: ignore[union-attr]
+        day = seq.stopped_at_day  # type: ignore[union-attr]
+        ax.axvline(day, color=GOOD, lw=1.2, ls=":")
+        ax.text(
+            day,
+            0.98,
+            f" could stop: day {day}",
+            color=GOOD,
+            fontsize=9,
+            transform=ax.get_xaxis_transform(),
+            va="top",
+        )
+    ax.axhline(0, color=INK, lw=0.8)
+    tail = np.abs(np.r_[look_low[len(x) // 3 :], look_high[len(x) // 3 :]])
+    if np.isfinite(tail).any():  # the first looks are very wide: keep the detail visible
+        spread = float(np.nanmax(tail)) * 1.3
+        ax.set_ylim(-spread, spread)
+    unit = "pp" if binomial else "diff."
+    ax.set_ylabel(f"{row.variant} vs {row.control} ({unit})")
+    ax.legend(frameon=False, fontsize=8, loc="lower right", ncol=3)
+
+
 def sequential_chart(experiment: ExperimentResult) -> str | None:
     """Cumulative effect of the primary metric per daily look, one panel per treatment arm:
     the estimate, the per-look confidence sequence (dashed) and the always-valid CI so far
@@ -210,44 +253,7 @@ def sequential_chart(experiment: ExperimentResult) -> str | None:
         len(rows), 1, figsize=(8.5, 0.6 + 3.0 * len(rows)), sharex=True, squeeze=False
     )
     for i, (ax, row) in enumerate(zip(axes[:, 0], rows, strict=True)):
-        seq = row.sequential
-        points = [(d, s) for d, s in enumerate(seq.series, 1) if s.estimate is not None]  # type: ignore[union-attr]
-        x = np.array([d for d, _ in points])
-        colour = PALETTE[(i + 1) % len(PALETTE)]
-        look_low = _series(points, "look_ci", 0) * scale
-        look_high = _series(points, "look_ci", 1) * scale
-        ax.fill_between(
-            x,
-            _series(points, "ci", 0) * scale,
-            _series(points, "ci", 1) * scale,
-            color=colour,
-            alpha=0.18,
-            lw=0,
-            label="always-valid CI so far",
-        )
-        ax.plot(x, look_low, color=colour, lw=0.8, ls="--")
-        ax.plot(x, look_high, color=colour, lw=0.8, ls="--", label="bounds at each look")
-        ax.plot(x, _series(points, "estimate") * scale, color=colour, lw=2, label="effect so far")
-        if seq.stopped_at_day:  # type: ignore[union-attr]
-            day = seq.stopped_at_day  # type: ignore[union-attr]
-            ax.axvline(day, color=GOOD, lw=1.2, ls=":")
-            ax.text(
-                day,
-                0.98,
-                f" could stop: day {day}",
-                color=GOOD,
-                fontsize=9,
-                transform=ax.get_xaxis_transform(),
-                va="top",
-            )
-        ax.axhline(0, color=INK, lw=0.8)
-        tail = np.abs(np.r_[look_low[len(x) // 3 :], look_high[len(x) // 3 :]])
-        if np.isfinite(tail).any():  # the first looks are very wide: keep the detail visible
-            spread = float(np.nanmax(tail)) * 1.3
-            ax.set_ylim(-spread, spread)
-        unit = "pp" if binomial else "diff."
-        ax.set_ylabel(f"{row.variant} vs {row.control} ({unit})")
-        ax.legend(frameon=False, fontsize=8, loc="lower right", ncol=3)
+        _sequential_panel(ax, row, PALETTE[(i + 1) % len(PALETTE)], scale, binomial)
     metric = rows[0].metric_name
     what = "percentage points" if binomial else "difference in means"
     axes[0, 0].set_title(f"{metric}: cumulative effect in {what}, with always-valid bounds")
