@@ -32,7 +32,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from funnelhouse.stats.sufficient import SufficientStats
+from funnelhouse.stats.sufficient import SUM_COLUMNS, SufficientStats
 
 METRICS: tuple[tuple[str, str, str, bool], ...] = (
     ("purchase", "binomial", "primary", True),
@@ -151,14 +151,9 @@ def _sums(frame: pd.DataFrame, keys: list[str], metric: str) -> pd.DataFrame:
     work["users"] = 1
     work["metric_sum"] = y
     work["metric_sum_squares"] = y * y
-    for name in (
-        "denominator_sum",
-        "denominator_sum_squares",
-        "metric_denominator_sum_product",
-        "covariate_sum",
-        "covariate_sum_squares",
-        "metric_covariate_sum_product",
-    ):
+    for name in SUM_COLUMNS:  # the denominator, ratio-product and covariate sums
+        if name.startswith(("users", "metric_sum")):
+            continue
         work[name] = 0.0
     if denominator is not None:
         d = frame[denominator]
