@@ -44,7 +44,7 @@ TEST_ASSIGNMENTS := $(TEST_DIR)/events.assignments.parquet
 TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_GENERATOR_ARGS := --users 3000 --days 60 --seed 7
 
-.PHONY: help setup data build run analyze sql test lint dbt-test pytest bench validate report-check clean
+.PHONY: help setup data build run analyze sql test lint dbt-test pytest score evaluate bench validate report-check clean
 
 help:
 	@echo "make run       set up, generate the default data if missing, dbt build, analyse"
@@ -56,6 +56,8 @@ help:
 	@echo "make dashboard  the KPI dashboard of the warehouse: reports/dashboard-<warehouse>.html"
 	@echo "make build-spark  dbt build on Apache Spark (local session) into build/spark/<DATA>"
 	@echo "make test-spark   build the test data and real samples on Spark and DuckDB, compare marts"
+	@echo "make score    dbt-score of the project (dev-only dependency); fails below 9.5"
+	@echo "make evaluate  dbt-project-evaluator in a throwaway copy; fails on findings outside checks/"
 	@echo "options: DATA=generated|retailrocket|rees46  DUCKDB_PATH=...  EVENTS_PATH=..."
 
 # --- set-up: a project-local virtualenv with the pinned dependencies -----------------------
@@ -74,6 +76,11 @@ $(BIN)/.installed-spark: requirements-spark.txt $(BIN)/.installed
 .PHONY: setup-spark build-spark test-spark
 setup-spark: $(BIN)/.installed-spark
 	@command -v java >/dev/null 2>&1 || { echo "error: Spark needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)" >&2; exit 1; }
+
+# Development-only tools (dbt-score), not part of the runtime requirements.
+$(BIN)/.installed-dev: requirements-dev.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
 
 # --- data ----------------------------------------------------------------------------------
 data/events.parquet data/events.assignments.parquet &: | setup
@@ -122,7 +129,7 @@ build-spark: setup-spark data
 	@echo "spark warehouse: $(SPARK_WAREHOUSE_DIR)   (try: $(BIN)/python scripts/analyze.py --spark-dir $(SPARK_WAREHOUSE_DIR))"
 
 # --- tests ---------------------------------------------------------------------------------
-test: setup lint-python dbt-test lint-sql pytest
+test: setup lint-python score dbt-test lint-sql pytest
 
 lint-python: setup
 	$(BIN)/ruff check scripts tests
@@ -150,8 +157,16 @@ test-spark: setup-spark
 	set -o pipefail; $(BIN)/python scripts/compare_engines.py --workdir $(ENGINES_DIR) --summary-json $(ENGINES_DIR)/summary.json | tee $(ENGINES_DIR)/compare.log
 	FUNNELHOUSE_ENGINES_DIR=$(ENGINES_DIR) $(BIN)/python -m pytest -q tests/spark
 	@tail -n 1 $(ENGINES_DIR)/compare.log
+# dbt-score's default rules over the parsed project (models, seeds, macros); fails below 9.5.
+score: $(BIN)/.installed-dev
+	$(DBT) parse $(DBT_FLAGS) --quiet
+	$(BIN)/dbt-score lint --manifest target/manifest.json --fail-project-under 9.5 --show failing-items
 
 # --- slow checks, not part of make test ----------------------------------------------------
+# dbt-project-evaluator on a throwaway copy (local packages from ../shared/dbt_packages).
+evaluate: setup
+	env -u DUCKDB_PATH $(BIN)/python scripts/evaluate_project.py
+
 bench: setup
 	$(BIN)/python scripts/benchmark.py
 

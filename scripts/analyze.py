@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-roi-probability",
         type=fraction(name="--min-roi-probability"),
         default=0.8,
-        help="stop a significant win when P(ROI > 0) is below this",
+        help="flag the ROI risk of a win when P(ROI > 0) is below this (never flips the verdict)",
     )
     power.add_argument("--seed", type=int, default=20240601, help="seed of the Monte Carlo draws")
 
@@ -210,12 +210,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"json:   {json_report.write_json(args.json, result)}")
     if args.html:
         print(f"report: {json_report.write_text(args.html, html.render(result))}")
-    for error in result["errors"]:
-        print(
-            f"error: experiment {error['experiment_id']!r} not analysed: {error['error']}",
-            file=sys.stderr,
-        )
-    return EXIT_NOT_ALL_ANALYSED if result["errors"] else 0
+    for error in result.errors:
+        status = "decision invalid" if error.analysed else "not analysed"
+        detail = error.error.removeprefix("decision invalid: ")
+        print(f"error: experiment {error.experiment_id!r} {status}: {detail}", file=sys.stderr)
+    return EXIT_NOT_ALL_ANALYSED if result.errors else 0
 
 
 def main(argv: list[str] | None = None) -> int:

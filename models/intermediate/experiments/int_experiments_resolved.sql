@@ -70,7 +70,10 @@ parsed as (
         nullif(trim(uplift_segment), '') as uplift_segment,
         nullif(trim(split_part(uplift_segment, '=', 1)), '') as uplift_segment_name,
         nullif(trim(split_part(uplift_segment, '=', 2)), '') as uplift_segment_value,
-        nullif(trim(uplift_metric), '') as uplift_metric
+        nullif(trim(uplift_metric), '') as uplift_metric,
+        lower(nullif(trim(analysis_plan), '')) as analysis_plan,
+        cast(planned_users as bigint) as planned_users,
+        coalesce(is_aa_test, false) as is_aa_test
     from experiments
 ),
 
@@ -132,6 +135,9 @@ final as (
         uplift_segment_name,
         uplift_segment_value,
         uplift_metric,
+        analysis_plan,
+        planned_users,
+        is_aa_test,
         variant_names,
         variant_weights,
         cast(variant_count as integer) as variant_count,

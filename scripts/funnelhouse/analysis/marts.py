@@ -35,6 +35,9 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "window_start_at",
         "window_end_at",
         "conversion_window_complete",
+        "analysis_plan",
+        "planned_users",
+        "is_aa_test",
     ),
     "dim_experiment_variants": (
         "experiment_id",
