@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from funnelhouse.engines.builds import ROOT, Dataset, build
+from funnelhouse.engines.builds import ROOT, Dataset, EngineBuild, build
 from funnelhouse.engines.cli import describe
 from funnelhouse.engines.compare import compare_warehouses
 
@@ -56,10 +57,10 @@ def _project_copy(destination: Path) -> Path:
     return destination
 
 
-@pytest.mark.parametrize("name", sorted(MUTATIONS))
-def test_a_change_on_one_engine_is_caught(name: str, generated_build: Path, tmp_path: Path) -> None:
+def _mutated_build(name: str, generated_build: Path, folder: Path) -> EngineBuild:
+    """The Spark build of `name`'s mart and its parents in a project copy with the change."""
     path, old, new, mart = MUTATIONS[name]
-    project = _project_copy(tmp_path / "project")
+    project = _project_copy(folder / "project")
     text = (project / path).read_text()
     assert text.count(old) == 1, f"{path} no longer has the code this test changes"
     (project / path).write_text(text.replace(old, new))
@@ -72,8 +73,28 @@ def test_a_change_on_one_engine_is_caught(name: str, generated_build: Path, tmp_
         "--exclude-resource-type",
         "unit_test",
     )
-    spark = build(dataset, "spark", tmp_path / "spark-build", args, project_dir=project)
+    return build(dataset, "spark", folder / "spark-build", args, project_dir=project)
 
+
+@pytest.fixture(scope="module")
+def mutated_builds(generated_build: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The three mutated builds, side by side (each its own SparkSession): a Spark build is
+    mostly fixed per-job latency, so running them together takes little more than one."""
+    root = tmp_path_factory.mktemp("mutations")
+    with ThreadPoolExecutor(max_workers=len(MUTATIONS)) as pool:
+        futures = {
+            name: pool.submit(_mutated_build, name, generated_build, root / name)
+            for name in MUTATIONS
+        }
+        return {name: future.result() for name, future in futures.items()}
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_a_change_on_one_engine_is_caught(
+    name: str, generated_build: Path, mutated_builds: dict
+) -> None:
+    mart = MUTATIONS[name][3]
+    spark = mutated_builds[name]
     duck = generated_build / "warehouse.duckdb"
     manifest = generated_build / "target-duckdb" / "manifest.json"
     [result] = compare_warehouses(duck, spark.spark_dir, manifest, marts=[mart])
