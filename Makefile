@@ -44,7 +44,7 @@ TEST_ASSIGNMENTS := $(TEST_DIR)/events.assignments.parquet
 TEST_DB := $(TEST_DIR)/warehouse.duckdb
 TEST_GENERATOR_ARGS := --users 3000 --days 60 --seed 7
 
-.PHONY: help setup data build run analyze sql test lint dbt-test pytest bench bench-incremental bench-scale validate report-check clean
+.PHONY: help setup data build run analyze sql test lint dbt-test pytest score evaluate bench bench-incremental bench-scale validate report-check clean
 
 help:
 	@echo "make run       set up, generate the default data if missing, dbt build, analyse"
@@ -56,6 +56,10 @@ help:
 	@echo "make validate  simulation checks of the statistics, and the generator's truth (slow)"
 	@echo "make report-check  render the HTML report in headless chromium; fail if blank"
 	@echo "make dashboard  the KPI dashboard of the warehouse: reports/dashboard-<warehouse>.html"
+	@echo "make build-spark  dbt build on Apache Spark (local session) into build/spark/<DATA>"
+	@echo "make test-spark   build the test data and real samples on Spark and DuckDB, compare marts"
+	@echo "make score    dbt-score of the project (dev-only dependency); fails below 9.5"
+	@echo "make evaluate  dbt-project-evaluator in a throwaway copy; fails on findings outside checks/"
 	@echo "options: DATA=generated|retailrocket|rees46  DUCKDB_PATH=...  EVENTS_PATH=...  FULL_REFRESH=1"
 
 # --- set-up: a project-local virtualenv with the pinned dependencies -----------------------
@@ -65,6 +69,20 @@ $(BIN)/.installed: requirements.txt
 	touch $@
 
 setup: $(BIN)/.installed
+
+# Spark (README "Running on Spark"): dbt-spark and pyspark on top, and Java 17.
+$(BIN)/.installed-spark: requirements-spark.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-spark.txt
+	touch $@
+
+.PHONY: setup-spark build-spark test-spark
+setup-spark: $(BIN)/.installed-spark
+	@command -v java >/dev/null 2>&1 || { echo "error: Spark needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)" >&2; exit 1; }
+
+# Development-only tools (dbt-score), not part of the runtime requirements.
+$(BIN)/.installed-dev: requirements-dev.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
 
 # --- data ----------------------------------------------------------------------------------
 data/events.parquet data/events.assignments.parquet &: | setup
@@ -105,8 +123,18 @@ sql: setup
 dashboard: build
 	$(BIN)/python scripts/dashboard.py --db $(DUCKDB_PATH) --out reports/dashboard-$(REPORT_NAME).html
 
+# The Spark warehouse of DATA: Parquet tables under build/spark/<DATA>/<schema>.db/.
+SPARK_WAREHOUSE_DIR ?= $(abspath build/spark/$(DATA))
+export SPARK_WAREHOUSE_DIR
+
+# dbt build on Spark; incremental models rebuild (docs/spark.md). No refresh/publish step:
+# Spark writes its tables in place.
+build-spark: setup-spark data
+	$(DBT) build $(DBT_FLAGS) --full-refresh --target spark --target-path build/spark/target-$(DATA) --log-path build/spark/logs-$(DATA)
+	@echo "spark warehouse: $(SPARK_WAREHOUSE_DIR)   (try: $(BIN)/python scripts/analyze.py --spark-dir $(SPARK_WAREHOUSE_DIR))"
+
 # --- tests ---------------------------------------------------------------------------------
-test: setup lint-python dbt-test lint-sql pytest
+test: setup lint-python score dbt-test lint-sql pytest
 
 lint-python: setup
 	$(BIN)/ruff check scripts tests
@@ -127,7 +155,24 @@ lint-sql: setup
 pytest: setup
 	FUNNELHOUSE_TEST_DB=$(TEST_DB) FUNNELHOUSE_TEST_EVENTS=$(TEST_EVENTS) $(BIN)/python -m pytest -q
 
+# Both engines on the small generated data and the real samples (../shared/data), every mart
+# compared; then the Spark-only tests. The last line is the comparison's verdict.
+ENGINES_DIR := build/engines
+test-spark: setup-spark
+	@mkdir -p $(ENGINES_DIR)
+	set -o pipefail; $(BIN)/python scripts/compare_engines.py --workdir $(ENGINES_DIR) --summary-json $(ENGINES_DIR)/summary.json | tee $(ENGINES_DIR)/compare.log
+	FUNNELHOUSE_ENGINES_DIR=$(ENGINES_DIR) $(BIN)/python -m pytest -q tests/spark
+	@tail -n 1 $(ENGINES_DIR)/compare.log
+# dbt-score's default rules over the parsed project (models, seeds, macros); fails below 9.5.
+score: $(BIN)/.installed-dev
+	$(DBT) parse $(DBT_FLAGS) --quiet
+	$(BIN)/dbt-score lint --manifest target/manifest.json --fail-project-under 9.5 --show failing-items
+
 # --- slow checks, not part of make test ----------------------------------------------------
+# dbt-project-evaluator on a throwaway copy (local packages from ../shared/dbt_packages).
+evaluate: setup
+	env -u DUCKDB_PATH $(BIN)/python scripts/evaluate_project.py
+
 bench: setup
 	$(BIN)/python scripts/benchmark.py
 

@@ -11,3 +11,7 @@
 {% macro duckdb__add_microseconds(timestamp, microseconds) -%}
     ({{ timestamp }} + to_microseconds(cast({{ microseconds }} as bigint)))
 {%- endmacro %}
+
+{% macro spark__add_microseconds(timestamp, microseconds) -%}
+    timestampadd(microsecond, cast({{ microseconds }} as bigint), {{ timestamp }})
+{%- endmacro %}

@@ -1,28 +1,12 @@
 {#- Build provenance (marts.dq_build_info). -#}
 
 
-{#- Files matching `path` (a file, a glob or a list of files): how many, their total size in bytes and the
-    latest modification time (UTC), without reading their content; 0 files when `exists` is
-    false (read_blob fails on a missing file). -#}
-{% macro file_identity(path, exists=true) -%}
-    {%- if not exists -%}
-    select 0 as files, cast(null as bigint) as bytes, cast(null as timestamp) as modified_at
-    {%- else -%}
-    select
-        count(*) as files,
-        sum(size) as bytes,
-        cast(timezone('UTC', max(last_modified)) as timestamp) as modified_at
-    from read_blob({{ sql_string(path) if path is string else sql_string_list(path) }})
-    {%- endif -%}
-{%- endmacro %}
-
-
 {#- A text value of the refresh's provenance (a dict), as a SQL literal; null when absent. -#}
 {% macro provenance_value(provenance, key) -%}
     {%- if provenance.get(key) is none -%}
-        cast(null as varchar)
+        cast(null as string)
     {%- else -%}
-        cast({{ sql_string(provenance[key]) }} as varchar)
+        cast({{ sql_string(provenance[key]) }} as string)
     {%- endif -%}
 {%- endmacro %}
 
@@ -37,9 +21,49 @@
         {%- set built = results | selectattr('node.name', 'equalto', 'dq_build_info')
             | selectattr('status', 'equalto', 'success') | list -%}
         {%- if built and not failed -%}
-            update {{ built[0].node.relation_name }}
-            set build_finished_at = cast(timezone('UTC', current_timestamp) as timestamp)
-            where build_id = {{ sql_string(invocation_id) }}
+            {{ stamp_build_finished(built[0].node.relation_name) }}
         {%- endif -%}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- The statement that sets build_finished_at (now, UTC) on this build's row of `relation`. -#}
+{% macro stamp_build_finished(relation) -%}
+    {{ return(adapter.dispatch('stamp_build_finished', 'funnelhouse')(relation)) }}
+{%- endmacro %}
+
+{% macro default__stamp_build_finished(relation) -%}
+    update {{ relation }}
+    set build_finished_at = cast(timezone('UTC', current_timestamp) as timestamp)
+    where build_id = {{ sql_string(invocation_id) }}
+{%- endmacro %}
+
+{#- Spark's Parquet tables have no update, and a table cannot be overwritten from itself: the
+    stamped row goes through a scratch table (statements run here; a hook is one statement). -#}
+{% macro spark__stamp_build_finished(relation) -%}
+    {%- set scratch = target.schema ~ '.fh_build_info_finished' -%}
+    {%- set columns = [] -%}
+    {%- for column in adapter.get_columns_in_relation(load_relation_from_name(relation)) -%}
+        {%- if column.name == 'build_finished_at' -%}
+            {%- do columns.append('case when build_id = ' ~ sql_string(invocation_id)
+                ~ ' then current_timestamp() else build_finished_at end as build_finished_at') -%}
+        {%- else -%}
+            {%- do columns.append(adapter.quote(column.name)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do run_query('drop table if exists ' ~ scratch) -%}
+    {%- do run_query('create table ' ~ scratch ~ ' using parquet as select '
+        ~ (columns | join(', ')) ~ ' from ' ~ relation) -%}
+    {%- do run_query('insert overwrite table ' ~ relation ~ ' select * from ' ~ scratch) -%}
+    {%- do run_query('drop table ' ~ scratch) -%}
+    select 1
+{%- endmacro %}
+
+
+{#- The relation of a rendered relation name (schema.identifier, quoted or not). -#}
+{% macro load_relation_from_name(relation_name) -%}
+    {%- set parts = relation_name.replace('`', '').replace('"', '').split('.') -%}
+    {{ return(adapter.get_relation(
+        database=none if parts | length < 3 else parts[-3],
+        schema=parts[-2], identifier=parts[-1])) }}
 {%- endmacro %}

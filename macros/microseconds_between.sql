@@ -10,3 +10,7 @@
 {% macro duckdb__microseconds_between(start_at, end_at) -%}
     (epoch_us({{ end_at }}) - epoch_us({{ start_at }}))
 {%- endmacro %}
+
+{% macro spark__microseconds_between(start_at, end_at) -%}
+    (unix_micros({{ end_at }}) - unix_micros({{ start_at }}))
+{%- endmacro %}

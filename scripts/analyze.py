@@ -67,10 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__.splitlines()[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument(
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
         "--db",
         default=os.environ.get("DUCKDB_PATH", "warehouse.duckdb"),
         help="DuckDB warehouse (default: env DUCKDB_PATH, else warehouse.duckdb)",
+    )
+    source.add_argument(
+        "--spark-dir",
+        metavar="DIR",
+        help="a Spark-built warehouse instead: its warehouse folder (SPARK_WAREHOUSE_DIR), "
+        "whose marts are read as Parquet through DuckDB",
     )
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--experiment", metavar="ID", help="analyse one experiment")
@@ -117,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-roi-probability",
         type=fraction(name="--min-roi-probability"),
         default=0.8,
-        help="stop a significant win when P(ROI > 0) is below this",
+        help="flag the ROI risk of a win when P(ROI > 0) is below this (never flips the verdict)",
     )
     power.add_argument("--seed", type=int, default=20240601, help="seed of the Monte Carlo draws")
 
@@ -183,13 +190,17 @@ def options_from(args: argparse.Namespace) -> AnalysisOptions:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not Path(args.db).is_file():  # before the heavy imports: a typo should fail fast
+    # before the heavy imports: a typo should fail fast
+    if args.spark_dir is not None and not Path(args.spark_dir).is_dir():
+        raise AnalysisError(f"Spark warehouse folder not found: {args.spark_dir}")
+    if args.spark_dir is None and not Path(args.db).is_file():
         raise AnalysisError(f"warehouse file not found: {args.db}")
     from funnelhouse.analysis.experiment import analyze_warehouse
 
     options = options_from(args)
     experiments = [args.experiment] if args.experiment is not None else None
-    result = analyze_warehouse(args.db, experiments, options)
+    spark = args.spark_dir is not None
+    result = analyze_warehouse(args.spark_dir if spark else args.db, experiments, options, spark)
 
     from funnelhouse.report import html, json_report, text
 
@@ -199,12 +210,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"json:   {json_report.write_json(args.json, result)}")
     if args.html:
         print(f"report: {json_report.write_text(args.html, html.render(result))}")
-    for error in result["errors"]:
-        print(
-            f"error: experiment {error['experiment_id']!r} not analysed: {error['error']}",
-            file=sys.stderr,
-        )
-    return EXIT_NOT_ALL_ANALYSED if result["errors"] else 0
+    for error in result.errors:
+        status = "decision invalid" if error.analysed else "not analysed"
+        detail = error.error.removeprefix("decision invalid: ")
+        print(f"error: experiment {error.experiment_id!r} {status}: {detail}", file=sys.stderr)
+    return EXIT_NOT_ALL_ANALYSED if result.errors else 0
 
 
 def main(argv: list[str] | None = None) -> int:

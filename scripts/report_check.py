@@ -1,5 +1,7 @@
 """Render the analysis report in headless Chromium and fail if the screenshot is missing or blank.
 
+The whole page is captured (its measured height) and checked band by band.
+
 Uses the given warehouse when it has the experiment marts, otherwise a small synthetic
 warehouse with the same contract (built under --out), so the check runs on any checkout.
 """
@@ -14,7 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import duckdb
-from funnelhouse.report.screenshot import check_screenshot, find_browser, screenshot
+from funnelhouse.dashboard.render_check import check_page
+from funnelhouse.report.screenshot import BAND, find_browser
 from funnelhouse.synthetic_marts import DEMO_SPECS, build_warehouse
 
 ANALYZE = Path(__file__).resolve().parent / "analyze.py"
@@ -56,14 +59,24 @@ def main(argv: list[str] | None = None) -> int:
     if not html.is_file():
         print(f"report-check: no report written: {analysis.stderr.strip()}", file=sys.stderr)
         return 1
-    screenshot(html, png)
-    check = check_screenshot(png)
-    status = "BLANK" if check.blank else "ok"
-    print(
-        f"report-check: {html} -> {png} ({check.width}x{check.height}, "
-        f"{check.ink_share:.0%} of the pixels drawn, {check.colours} colours): {status}"
+    rendered = check_page(html, png)
+    check = rendered.page
+    status = "BROKEN" if rendered.broken else "ok"
+    problems = [f"images not loaded: {', '.join(rendered.broken_images)}"] * bool(
+        rendered.broken_images
     )
-    return 1 if check.blank else 0
+    if check.blank_bands:
+        problems.append(
+            f"nothing drawn in the {BAND} px bands at {', '.join(map(str, check.blank_bands))}"
+        )
+    print(
+        f"report-check: {html} -> {png} (the whole page: {check.width}x{check.height} of "
+        f"{rendered.height} px, {rendered.images} images, {check.ink_share:.0%} of the pixels "
+        f"drawn, {check.colours} colours, every {BAND} px band checked"
+        + "".join(f"; {p}" for p in problems)
+        + f"): {status}"
+    )
+    return 1 if rendered.broken else 0
 
 
 if __name__ == "__main__":

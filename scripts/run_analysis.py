@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from funnelhouse.analyses import AnalysisError, analysis_names, compile_analysis, run_sql
+from funnelhouse.dbt_analyses import AnalysisError, analysis_names, compile_analysis, run_sql
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

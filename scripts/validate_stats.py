@@ -8,7 +8,10 @@ runs them through the public library functions:
 * 95% CI coverage with a known injected effect, absolute and relative: target [94%, 96%];
 * false-positive rate of the sequential method under daily peeking: target <= 5%
   (a naive fixed-horizon z-test at every look is reported for contrast, without a target);
-* time-uniform coverage of the sequential confidence sequence under an effect: target >= 95%.
+* time-uniform coverage of the sequential confidence sequence under an effect: target >= 95%;
+* A/A experiments that follow the engine's advice literally (``funnelhouse.advice``): false
+  ship / stop-for-harm rate of the fixed-horizon and the sequential plan, target <= 5% (up to
+  three Monte Carlo standard errors), with the rule before issue 10 for contrast.
 
 Prints a table, optionally writes JSON (--json PATH), exits 1 if any target is missed.
 """
@@ -24,6 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from funnelhouse.advice import follow_the_advice
 from funnelhouse.stats import EffectResult, SufficientStats, estimate_effect, sequential_test
 from scipy import stats as sps
 
@@ -249,6 +253,25 @@ def null(simulate: Simulator) -> Simulator:
     return lambda r, shape, n, treated: simulate(r, shape, n, False)
 
 
+def advice_checks(experiments: int, seed: int) -> list[Check]:
+    """False ship/harm of A/A experiments that do what the verdict says (module docstring)."""
+    checks = []
+    for result in follow_the_advice(experiments, seed):
+        high = ALPHA + 3 * math.sqrt(ALPHA * (1 - ALPHA) / experiments)  # 3 Monte Carlo se
+        contrast = result.policy.startswith("old rule")
+        hits = [True] * result.false_decisions + [False] * (experiments - result.false_decisions)
+        checks.append(
+            proportion_check(
+                f"A/A, follow the advice: {result.policy}",
+                "false ship / stop-for-harm rate",
+                hits,
+                None,
+                None if contrast else high,
+            )
+        )
+    return checks
+
+
 def run(experiments: int, seed: int) -> list[Check]:
     rng = np.random.default_rng(seed)
     n = experiments
@@ -307,19 +330,23 @@ def run(experiments: int, seed: int) -> list[Check]:
         "mean",
         0.05 * LOGNORMAL_MEAN,
     )
+    checks += advice_checks(experiments, seed + 1)
     return checks
 
 
 def format_table(checks: list[Check]) -> str:
-    header = f"{'scenario':<46} {'quantity':<38} {'value':>7} {'MC se':>6} {'target':>13} {'ok':>4}"
+    width = max(46, *(len(c.name) for c in checks))
+    header = (
+        f"{'scenario':<{width}} {'quantity':<38} {'value':>7} {'MC se':>6} {'target':>13} {'ok':>4}"
+    )
     lines = [header, "-" * len(header)]
     for c in checks:
         low = "" if c.target_low is None else f"{c.target_low:.0%}"
-        high = "" if c.target_high is None else f"{c.target_high:.0%}"
+        high = "" if c.target_high is None else f"{c.target_high:.1%}".replace(".0%", "%")
         target = "-" if c.passed is None else f"[{low or '0%'}, {high or '100%'}]"
         status = {True: "yes", False: "NO", None: "-"}[c.passed]
         lines.append(
-            f"{c.name:<46} {c.quantity:<38} {c.value:>7.2%} {c.mc_se:>6.2%} {target:>13} "
+            f"{c.name:<{width}} {c.quantity:<38} {c.value:>7.2%} {c.mc_se:>6.2%} {target:>13} "
             f"{status:>4}"
         )
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from funnelhouse.analysis import AnalysisError, AnalysisOptions, analyze_warehouse
+from funnelhouse.report.json_report import report_json
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,11 +32,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     experiment = json.loads(truth_path.read_text(encoding="utf-8"))["experiment"]
     try:
-        result = analyze_warehouse(args.db, [experiment["experiment_id"]], AnalysisOptions())
+        report = analyze_warehouse(args.db, [experiment["experiment_id"]], AnalysisOptions())
     except AnalysisError as exc:
         print(f"generator truth: NOT CHECKED ({exc})")
         return 0
-    analysed = result["experiments"][0]
+    analysed = report_json(report)["experiments"][0]
     primary = next(
         m
         for m in analysed["metrics"]
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     truth = experiment["truth"]
     users = {v["variant"]: v["users"] for v in analysed["srm"]["variants"]}
-    excluded = analysed["multi_variant"].get("excluded_multi_variant_users") or 0
+    excluded = analysed["multi_variant"]["health"].get("excluded_multi_variant_users") or 0
     generated = truth["exposed_users"]
     checks = [
         (

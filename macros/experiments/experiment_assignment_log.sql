@@ -17,10 +17,7 @@
 {%- endmacro %}
 
 
-{#- True when a file (or glob) exists; false while dbt is only parsing. -#}
+{#- True when a file (or glob) exists; false while dbt is only parsing (file_exists). -#}
 {% macro experiment_file_exists(path) -%}
-    {%- if not execute -%}{{ return(false) }}{%- endif -%}
-    {%- set quoted = "'" ~ (path | replace("'", "''")) ~ "'" -%}
-    {%- set result = run_query('select count(*) as files from glob(' ~ quoted ~ ')') -%}
-    {{ return(result.rows[0][0] > 0) }}
+    {{ return(file_exists(path)) }}
 {%- endmacro %}

@@ -1,18 +1,56 @@
+{#- The sufficient-statistics contract, stated once: each summable column of the stats marts,
+    the per-user values it sums (metric, denominator, covariate; none = count of users) and the
+    metric types it applies to (null elsewhere: the ratio product for ratio metrics only, the
+    covariate sums for binomial and mean metrics only). Python states it once too:
+    funnelhouse.stats.sufficient.SUM_COLUMNS, checked equal by pytest. -#}
+{% macro experiment_statistics_spec() -%}
+    {{ return([
+        {'name': 'users', 'factors': [], 'applies': 'all'},
+        {'name': 'metric_sum', 'factors': ['metric'], 'applies': 'all'},
+        {'name': 'metric_sum_squares', 'factors': ['metric', 'metric'], 'applies': 'all'},
+        {'name': 'denominator_sum', 'factors': ['denominator'], 'applies': 'all'},
+        {'name': 'denominator_sum_squares', 'factors': ['denominator', 'denominator'],
+            'applies': 'all'},
+        {'name': 'metric_denominator_sum_product', 'factors': ['metric', 'denominator'],
+            'applies': 'ratio'},
+        {'name': 'covariate_sum', 'factors': ['covariate'], 'applies': 'not_ratio'},
+        {'name': 'covariate_sum_squares', 'factors': ['covariate', 'covariate'],
+            'applies': 'not_ratio'},
+        {'name': 'metric_covariate_sum_product', 'factors': ['metric', 'covariate'],
+            'applies': 'not_ratio'},
+    ]) }}
+{%- endmacro %}
+
+
+{#- `expression` where the column applies to the metric type in `metric_type`, else null. -#}
+{% macro experiment_statistic_for_type(column, expression, metric_type) -%}
+    {%- if column.applies == 'ratio' -%}
+        case when {{ metric_type }} = 'ratio' then {{ expression }} end
+    {%- elif column.applies == 'not_ratio' -%}
+        case when {{ metric_type }} <> 'ratio' then {{ expression }} end
+    {%- else -%}
+        {{ expression }}
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- Per-variant sufficient statistics: the summable columns every stats mart shares. Use in a
     query grouped by (at least) metric_type. -#}
 {% macro experiment_sufficient_statistics(
     metric='metric_value', denominator='denominator_value', covariate='covariate_value'
 ) -%}
-    count(*) as users,
-    sum({{ metric }}) as metric_sum,
-    sum({{ metric }} * {{ metric }}) as metric_sum_squares,
-    sum({{ denominator }}) as denominator_sum,
-    sum({{ denominator }} * {{ denominator }}) as denominator_sum_squares,
-    case when metric_type = 'ratio' then sum({{ metric }} * {{ denominator }}) end
-        as metric_denominator_sum_product,
-    sum({{ covariate }}) as covariate_sum,
-    sum({{ covariate }} * {{ covariate }}) as covariate_sum_squares,
-    sum({{ metric }} * {{ covariate }}) as metric_covariate_sum_product
+    {%- set values = {'metric': metric, 'denominator': denominator, 'covariate': covariate} -%}
+    {%- for column in experiment_statistics_spec() %}
+        {%- if column.factors -%}
+            {%- set parts = [] -%}
+            {%- for factor in column.factors -%}{%- do parts.append(values[factor]) -%}{%- endfor -%}
+            {%- set expression = 'sum(' ~ (parts | join(' * ')) ~ ')' -%}
+        {%- else -%}
+            {%- set expression = 'count(*)' -%}
+        {%- endif %}
+    {{ experiment_statistic_for_type(column, expression, 'metric_type') }}
+        as {{ column.name }}{{ ',' if not loop.last }}
+    {%- endfor %}
 {%- endmacro %}
 
 
@@ -20,33 +58,18 @@
     with zeros for empty arms; the ratio product and the covariate columns stay null where they
     do not apply (the spine relation says so through metric_type). -#}
 {% macro experiment_zero_filled_statistics(stats, spine) -%}
-    cast(coalesce({{ stats }}.users, 0) as bigint) as users,
-    coalesce({{ stats }}.metric_sum, 0) as metric_sum,
-    coalesce({{ stats }}.metric_sum_squares, 0) as metric_sum_squares,
-    coalesce({{ stats }}.denominator_sum, 0) as denominator_sum,
-    coalesce({{ stats }}.denominator_sum_squares, 0) as denominator_sum_squares,
-    case when {{ spine }}.metric_type = 'ratio'
-        then coalesce({{ stats }}.metric_denominator_sum_product, 0)
-    end as metric_denominator_sum_product,
-    case when {{ spine }}.metric_type <> 'ratio'
-        then coalesce({{ stats }}.covariate_sum, 0)
-    end as covariate_sum,
-    case when {{ spine }}.metric_type <> 'ratio'
-        then coalesce({{ stats }}.covariate_sum_squares, 0)
-    end as covariate_sum_squares,
-    case when {{ spine }}.metric_type <> 'ratio'
-        then coalesce({{ stats }}.metric_covariate_sum_product, 0)
-    end as metric_covariate_sum_product
+    {%- for column in experiment_statistics_spec() %}
+        {%- set filled = 'coalesce(' ~ stats ~ '.' ~ column.name ~ ', 0)' -%}
+        {%- if column.name == 'users' -%}{%- set filled = 'cast(' ~ filled ~ ' as bigint)' -%}{%- endif %}
+    {{ experiment_statistic_for_type(column, filled, spine ~ '.metric_type') }}
+        as {{ column.name }}{{ ',' if not loop.last }}
+    {%- endfor %}
 {%- endmacro %}
 
 
 {#- The names of the sufficient-statistics columns, for re-aggregation. -#}
 {% macro experiment_statistics_columns() -%}
-    {{ return([
-        'users', 'metric_sum', 'metric_sum_squares', 'denominator_sum', 'denominator_sum_squares',
-        'metric_denominator_sum_product', 'covariate_sum', 'covariate_sum_squares',
-        'metric_covariate_sum_product',
-    ]) }}
+    {{ return(experiment_statistics_spec() | map(attribute='name') | list) }}
 {%- endmacro %}
 
 

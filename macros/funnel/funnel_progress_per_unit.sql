@@ -11,7 +11,7 @@
         select
             funnel_name,
             count(*) as step_count,
-            list_resize(cast([] as timestamp []), count(*)) as no_steps_reached
+            {{ null_list('count(*)', 'timestamp') }} as no_steps_reached
         from {{ funnel_steps }}
         group by funnel_name
     ),
@@ -23,11 +23,11 @@
             {% endfor -%}
             progress.funnel_name,
             max(progress.step_number) as furthest_step_number,
-            arg_max(progress.step_name, progress.step_number) as furthest_step_name,
-            list_resize(
-                arg_max(progress.steps_reached_at, progress.step_number),
-                any_value(funnels.step_count)
-            ) as step_reached_at
+            max_by(progress.step_name, progress.step_number) as furthest_step_name,
+            {{ list_resized(
+                'max_by(progress.steps_reached_at, progress.step_number)',
+                'any_value(funnels.step_count)', 'timestamp'
+            ) }} as step_reached_at
         from {{ progress }} as progress
         inner join funnels
             on progress.funnel_name = funnels.funnel_name

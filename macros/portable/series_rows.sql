@@ -42,3 +42,17 @@
         {%- endif %}
     ) as series (series_value)
 {%- endmacro %}
+
+
+{#- One row per integer from `start` to `stop` (inclusive), in an integer column `column`. -#}
+{% macro integer_series(start, stop, column) -%}
+    {{ return(adapter.dispatch('integer_series', 'funnelhouse')(start, stop, column)) }}
+{%- endmacro %}
+
+{% macro default__integer_series(start, stop, column) -%}
+    select cast(unnest(range({{ start }}, {{ stop }} + 1)) as integer) as {{ column }}
+{%- endmacro %}
+
+{% macro spark__integer_series(start, stop, column) -%}
+    select explode(sequence(cast({{ start }} as int), cast({{ stop }} as int))) as {{ column }}
+{%- endmacro %}

@@ -36,6 +36,10 @@
     break inside its fields, except for empty lines inside a field's text, which the line count
     below skips like the empty lines between records. Run only when a build is about to stop. -#}
 {% macro csv_record_line(path, record_number) -%}
+    {{ return(adapter.dispatch('csv_record_line', 'funnelhouse')(path, record_number)) }}
+{%- endmacro %}
+
+{% macro duckdb__csv_record_line(path, record_number) -%}
     {%- set file_columns = events_file_columns(path) -%}
     {%- set fields = (file_columns.keys() | list) + [csv_overflow_column()] -%}
     {%- set extra_lines = [] -%}
@@ -83,7 +87,12 @@
         where text_lines.text_line_number
             = {{ record_number }} + before_record.lines_before
     {%- endset -%}
-    {%- set rows = run_query(line_query).rows -%}
+    {{ return(csv_record_line_result(run_query(line_query).rows)) }}
+{%- endmacro %}
+
+
+{#- csv_record_line's result from its query's rows (none: the line was not found). -#}
+{% macro csv_record_line_result(rows) -%}
     {%- if rows | length == 0 -%}
         {{ return({'line_number': '?', 'line_text': '', 'swallowed_lines': '?'}) }}
     {%- endif -%}

@@ -10,7 +10,10 @@
     CSV parser with a fixed dialect (',' or tab, '"' quote and escape): no sniffing, so a hostile
     row cannot change how the rest of the file is read. Records are read in file order
     (parallel = false, required by null padding with quoted line breaks), which makes
-    row_number() the record's position in the file. -#}
+    row_number() the record's position in the file.
+
+    The engine-specific parts are dispatched macros: duckdb__ ones here (read_csv,
+    read_parquet), spark__ ones in read_events_file_spark.sql. -#}
 
 {% macro is_csv_path(path) -%}
     {%- set lowered = path | lower -%}
@@ -19,7 +22,12 @@
 {%- endmacro %}
 
 
+{#- A text value as a SQL string literal (DuckDB: quotes doubled; Spark: backslash escapes). -#}
 {% macro sql_string(value) -%}
+    {{ return(adapter.dispatch('sql_string', 'funnelhouse')(value)) }}
+{%- endmacro %}
+
+{% macro default__sql_string(value) -%}
     {{ return("'" ~ (value | string | replace("'", "''")) ~ "'") }}
 {%- endmacro %}
 
@@ -59,17 +67,7 @@
     {%- set header = {'names': [], 'line_number': 1} -%}
     {%- if execute -%}
         {%- set delimiter = '\t' if (path | lower).endswith(('.tsv', '.tsv.gz')) else ',' -%}
-        {%- set header_query -%}
-            select line_number, line_text
-            from (
-                -- the first lines only (a limit below the window stops the scan early)
-                select row_number() over () as line_number, line_text
-                from (select line_text from {{ csv_physical_lines(path) }} limit 100000)
-            )
-            where nullif(trim(line_text, ' ' || chr(9) || chr(13)), '') is not null
-            limit 1
-        {%- endset -%}
-        {%- set result = run_query(header_query) -%}
+        {%- set result = run_query(csv_first_text_line_query(path)) -%}
         {%- if result.rows | length == 0 -%}
             {{ exceptions.raise_compiler_error(
                 "The events file " ~ path ~ " is empty (no line has any text): a CSV events "
@@ -90,14 +88,31 @@
 {%- endmacro %}
 
 
+{#- A query of the first line of a CSV file that is not blank: (line_number, line_text). -#}
+{% macro csv_first_text_line_query(path) -%}
+    {{ return(adapter.dispatch('csv_first_text_line_query', 'funnelhouse')(path)) }}
+{%- endmacro %}
+
+{% macro duckdb__csv_first_text_line_query(path) -%}
+    select line_number, line_text
+    from (
+        -- the first lines only (a limit below the window stops the scan early)
+        select row_number() over () as line_number, line_text
+        from (select line_text from {{ csv_physical_lines(path) }} limit 100000)
+    )
+    where nullif(trim(line_text, ' ' || chr(9) || chr(13)), '') is not null
+    limit 1
+{%- endmacro %}
+
+
 {#- The column names of a CSV file's header line (see csv_header). -#}
 {% macro csv_header_names(path) -%}
     {{ return(csv_header(path)['names']) }}
 {%- endmacro %}
 
 
-{#- Column name -> DuckDB type of a raw events file (VARCHAR for every CSV column), read at
-    compile time; {} while parsing. -#}
+{#- Column name -> the engine's type of a raw events file's column (VARCHAR for every CSV
+    column), read at compile time; {} while parsing. -#}
 {% macro events_file_columns(path) -%}
     {%- set columns = {} -%}
     {%- if execute -%}
@@ -106,20 +121,37 @@
                 {%- do columns.update({name: 'VARCHAR'}) -%}
             {%- endfor -%}
         {%- else -%}
-            {%- set described = run_query(
-                'describe select * from read_parquet(' ~ sql_string(path) ~ ')') -%}
-            {%- for row in described.rows -%}
-                {%- do columns.update({row['column_name'] | lower: row['column_type']}) -%}
-            {%- endfor -%}
+            {%- do columns.update(parquet_file_columns(path)) -%}
         {%- endif -%}
     {%- endif -%}
     {{ return(columns) }}
 {%- endmacro %}
 
 
-{#- The DuckDB table function that reads a raw events file whose columns are file_columns
-    (from events_file_columns); path may also be a list of Parquet files with those columns. -#}
+{#- Column name (lower case) -> type of a Parquet file, in file order. -#}
+{% macro parquet_file_columns(path) -%}
+    {{ return(adapter.dispatch('parquet_file_columns', 'funnelhouse')(path)) }}
+{%- endmacro %}
+
+{% macro duckdb__parquet_file_columns(path) -%}
+    {%- set columns = {} -%}
+    {%- set described = run_query(
+        'describe select * from read_parquet(' ~ sql_string(path) ~ ')') -%}
+    {%- for row in described.rows -%}
+        {%- do columns.update({row['column_name'] | lower: row['column_type']}) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+
+{#- The relation (DuckDB: a table function) that reads a raw events file whose columns are
+    file_columns (from events_file_columns); on DuckDB path may also be a list of Parquet files
+    with those columns. -#}
 {% macro read_events_file(path, file_columns) -%}
+    {{ return(adapter.dispatch('read_events_file', 'funnelhouse')(path, file_columns)) }}
+{%- endmacro %}
+
+{% macro duckdb__read_events_file(path, file_columns) -%}
     {%- if path is string and is_csv_path(path) -%}
         {%- set csv_columns = [] -%}
         {%- for name in (file_columns.keys() | list) + [csv_overflow_column()] -%}
@@ -141,6 +173,27 @@
     'missing_fields' or 'extra_fields'; always null for Parquet), then the file's columns. -#}
 {% macro events_file_rows(path, file_columns) -%}
     {%- set names = file_columns.keys() | list -%}
+    {%- set location = events_file_row_location(path, names) -%}
+    (
+        select
+            {{ location['source_file'] }} as source_file,
+            {{ location['row_number'] }} as source_row_number,
+            {{ location['parse_error'] }} as parse_error
+            {%- for name in names %},
+            {{ adapter.quote(name) }}
+            {%- endfor %}
+        from {{ read_events_file(path, file_columns) }}
+    )
+{%- endmacro %}
+
+
+{#- {'source_file', 'row_number', 'parse_error'}: the expressions over read_events_file's
+    relation that give a row's file, its 1-based position and its CSV parse check. -#}
+{% macro events_file_row_location(path, names) -%}
+    {{ return(adapter.dispatch('events_file_row_location', 'funnelhouse')(path, names)) }}
+{%- endmacro %}
+
+{% macro duckdb__events_file_row_location(path, names) -%}
     {%- if path is string and is_csv_path(path) -%}
         {%- set row_number = 'row_number() over ()' -%}
         {%- if names -%}
@@ -162,22 +215,13 @@
         {%- set row_number = 'file_row_number + 1' -%}
         {%- set parse_error = 'cast(null as varchar)' -%}
     {%- endif -%}
-    (
-        select
-            filename as source_file,
-            {{ row_number }} as source_row_number,
-            {{ parse_error }} as parse_error
-            {%- for name in names %},
-            "{{ name }}"
-            {%- endfor %}
-        from {{ read_events_file(path, file_columns) }}
-    )
+    {{ return({'source_file': 'filename', 'row_number': row_number, 'parse_error': parse_error}) }}
 {%- endmacro %}
 
 
 {#- A column of the events file, or a typed null when the file does not have it. -#}
 {% macro events_file_column(name, file_columns) -%}
-    {{ return(('"' ~ name ~ '"') if name in file_columns else 'cast(null as varchar)') }}
+    {{ return(adapter.quote(name) if name in file_columns else 'cast(null as string)') }}
 {%- endmacro %}
 
 

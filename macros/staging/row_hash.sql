@@ -2,7 +2,7 @@
 {% macro row_hash(expressions) -%}
     md5(concat_ws(chr(31),
         {%- for expression in expressions %}
-        coalesce(cast({{ expression }} as varchar), chr(0)){{ ',' if not loop.last }}
+        coalesce(cast({{ expression }} as string), chr(0)){{ ',' if not loop.last }}
         {%- endfor %}
     ))
 {%- endmacro %}

@@ -19,17 +19,64 @@
     character of a range just takes the slow path, which trims nothing): range comparisons cost
     little, IN lists over 20 million values do not. -#}
 {% macro trim_whitespace(expression) -%}
-    {%- set characters = [] -%}
-    {%- for code_point in invisible_code_points() -%}
-        {%- do characters.append('chr(' ~ code_point ~ ')') -%}
-    {%- endfor -%}
     case
         when
             {{ may_be_invisible('ascii(' ~ expression ~ ')') }}
             or {{ may_be_invisible('ascii(right(' ~ expression ~ ', 1))') }}
-            then trim({{ expression }}, {{ characters | join(' || ') }})
+            then {{ trim_characters(expression, code_points_text(invisible_code_points())) }}
         else {{ expression }}
     end
+{%- endmacro %}
+
+
+{#- A SQL text of the given Unicode code points. -#}
+{% macro code_points_text(code_points) -%}
+    {{ return(adapter.dispatch('code_points_text', 'funnelhouse')(code_points)) }}
+{%- endmacro %}
+
+{% macro default__code_points_text(code_points) -%}
+    {%- set characters = [] -%}
+    {%- for code_point in code_points -%}
+        {%- do characters.append('chr(' ~ code_point ~ ')') -%}
+    {%- endfor -%}
+    {{ return(characters | join(' || ')) }}
+{%- endmacro %}
+
+{#- Spark's chr() takes the code point modulo 256, so the text is a literal of \uXXXX escapes. -#}
+{% macro spark__code_points_text(code_points) -%}
+    {%- set escapes = [] -%}
+    {%- for code_point in code_points -%}
+        {%- do escapes.append('\\u' ~ ('%04x' | format(code_point))) -%}
+    {%- endfor -%}
+    {{ return("'" ~ (escapes | join('')) ~ "'") }}
+{%- endmacro %}
+
+
+{#- `expression` with every leading and trailing character of the text `characters` removed. -#}
+{% macro trim_characters(expression, characters) -%}
+    {{ return(adapter.dispatch('trim_characters', 'funnelhouse')(expression, characters)) }}
+{%- endmacro %}
+
+{% macro default__trim_characters(expression, characters) -%}
+    trim({{ expression }}, {{ characters }})
+{%- endmacro %}
+
+{% macro spark__trim_characters(expression, characters) -%}
+    btrim({{ expression }}, {{ characters }})
+{%- endmacro %}
+
+
+{#- True when the whole of `text` matches the regular expression `pattern` (a SQL text). -#}
+{% macro regexp_full_match(text, pattern) -%}
+    {{ return(adapter.dispatch('regexp_full_match', 'funnelhouse')(text, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regexp_full_match(text, pattern) -%}
+    regexp_full_match({{ text }}, {{ pattern }})
+{%- endmacro %}
+
+{% macro spark__regexp_full_match(text, pattern) -%}
+    regexp_like({{ text }}, '^(?:' || {{ pattern }} || ')$')
 {%- endmacro %}
 
 
@@ -44,7 +91,7 @@
     blank -> null. The one definition of a cleaned text field, for every staging model that
     reads a raw file. -#}
 {% macro clean_text(column) -%}
-    nullif({{ trim_whitespace('cast(' ~ column ~ ' as varchar)') }}, '')
+    nullif({{ trim_whitespace('cast(' ~ column ~ ' as string)') }}, '')
 {%- endmacro %}
 
 
@@ -58,7 +105,7 @@
     {%- endfor -%}
     {%- set cleaned = clean_text(column) -%}
     case
-        when regexp_full_match({{ cleaned }}, {{ sql_string('(?i)' ~ (alternatives | join('|'))) }})
+        when {{ regexp_full_match(cleaned, sql_string('(?i)' ~ (alternatives | join('|')))) }}
             then null
         else {{ cleaned }}
     end

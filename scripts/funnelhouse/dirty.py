@@ -79,15 +79,7 @@ def inject(
         return cols, counts
     pv_rows = np.flatnonzero(cols["event_type"] == PRODUCT_VIEW)
     buy_rows = np.flatnonzero(cols["event_type"] == PURCHASE)
-    pools = {
-        "unknown_event_type_rows": pv_rows.size,
-        "negative_revenue_rows": buy_rows.size,
-    }
-    for kind in DIRTY_KINDS:
-        k = int(rng.binomial(n, min(1.0, rate * KIND_RATE[kind])))
-        if at_least_one:
-            k = max(k, 1)
-        counts[kind] = min(k, pools.get(kind, n))
+    counts = _kind_counts(rng, n, rate, at_least_one, pv_rows.size, buy_rows.size)
     n_dup, n_pair = counts["exact_duplicate_rows"], counts["null_event_id_duplicate_rows"]
     n_dup, n_pair = min(n_dup, n), min(n_pair, max(0, n - n_dup))
     counts["exact_duplicate_rows"], counts["null_event_id_duplicate_rows"] = n_dup, n_pair
@@ -117,6 +109,32 @@ def inject(
     negative["event_at"] = _shifted(negative["event_at"], shift, period_end_us)
 
     fresh = [blank, unknown, negative]
+    _number_fresh_rows(fresh, next_event_seq)
+    out = {k: np.concatenate([cols[k], copies[k], *(p[k] for p in fresh)]) for k in cols}
+    return out, counts
+
+
+def _kind_counts(
+    rng: np.random.Generator,
+    n: int,
+    rate: float,
+    at_least_one: bool,
+    product_views: int,
+    purchases: int,
+) -> dict[str, int]:
+    """How many rows of each kind to inject (binomial; capped by the rows they derive from)."""
+    pools = {"unknown_event_type_rows": product_views, "negative_revenue_rows": purchases}
+    counts = {}
+    for kind in DIRTY_KINDS:
+        k = int(rng.binomial(n, min(1.0, rate * KIND_RATE[kind])))
+        if at_least_one:
+            k = max(k, 1)
+        counts[kind] = min(k, pools.get(kind, n))
+    return counts
+
+
+def _number_fresh_rows(fresh: list[dict[str, np.ndarray]], next_event_seq: int) -> None:
+    """Give the new (non-duplicate) rows consecutive event numbers from ``next_event_seq``."""
     n_fresh = sum(part["event_type"].size for part in fresh)
     seq = next_event_seq + np.arange(n_fresh, dtype=np.int64)
     start = 0
@@ -124,8 +142,6 @@ def inject(
         size = part["event_type"].size
         part["event_seq"] = seq[start : start + size]
         start += size
-    out = {k: np.concatenate([cols[k], copies[k], *(p[k] for p in fresh)]) for k in cols}
-    return out, counts
 
 
 def _shifted(at: np.ndarray, shift: np.ndarray, end_us: int) -> np.ndarray:

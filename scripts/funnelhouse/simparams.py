@@ -113,7 +113,9 @@ class BehaviourParams:
 
     def baked_in(self) -> dict[str, Any]:
         """The rates and mixes baked into the simulation, for the truth file."""
-        segs = {"new": True, "returning": False}
+        return {**self._mixes(), **self._funnel_rates(), **self._timing()}
+
+    def _mixes(self) -> dict[str, Any]:
         return {
             "unit": "generator visit (one user's burst of activity; see docstring)",
             "device_mix": dict(zip(DEVICES, self.device_mix, strict=True)),
@@ -132,6 +134,11 @@ class BehaviourParams:
                 "p_loyal": self.p_geometric_loyal,
                 "max": self.max_visits,
             },
+        }
+
+    def _funnel_rates(self) -> dict[str, Any]:
+        segs = {"new": True, "returning": False}
+        return {
             "p_product_view": self.p_product_view,
             "p_add_to_cart_given_product_view": {
                 "by_device": dict(zip(DEVICES, self.p_cart_by_device, strict=True)),
@@ -160,6 +167,10 @@ class BehaviourParams:
             "p_remove_from_cart_given_cart": self.p_remove_from_cart,
             "p_repeat_begin_checkout": self.p_repeat_checkout,
             "p_purchase_without_session_id": self.p_purchase_without_session_id,
+        }
+
+    def _timing(self) -> dict[str, Any]:
+        return {
             "order_value": {
                 "distribution": "lognormal, rounded to cents",
                 "median": self.order_value_median,

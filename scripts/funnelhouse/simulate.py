@@ -186,24 +186,70 @@ class _Timeline:
         return self.first_at_visit + cs - cs[first_pos]
 
 
-def simulate_chunk(
+@dataclass
+class _Visits:
+    """Per-visit attributes and funnel decisions of a chunk (index: visit, in user order)."""
+
+    user: np.ndarray
+    is_first: np.ndarray
+    device: np.ndarray
+    channel: np.ndarray
+    n_pv: np.ndarray
+    n_prod: np.ndarray
+    counts: np.ndarray  # events per slot (visit x N_SLOTS), purchase slot = checkout
+    checkout: np.ndarray
+    buy_control: np.ndarray
+    buy_treat: np.ndarray
+    revenue_cents: np.ndarray
+    inter_gap: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return self.user.size
+
+
+@dataclass
+class _Events:
+    """The potential event stream (purchase slot filled whenever begin_checkout happened)."""
+
+    visit: np.ndarray
+    type: np.ndarray
+    visit_first: np.ndarray  # index of each visit's first event
+    offset: np.ndarray  # microseconds since the visit's start
+    dur_full: np.ndarray  # visit duration with the purchase
+    dur_pre: np.ndarray  # visit duration without it
+
+
+@dataclass
+class _Exposure:
+    arm: np.ndarray  # per user: variant index, -1 = not in the experiment
+    exposed: np.ndarray
+    exposed_at: np.ndarray
+    exposure_visit: np.ndarray  # V (past the last visit) when not exposed
+
+
+@dataclass
+class _Worlds:
+    """Visit starts and purchases in the control world, the treated world and reality."""
+
+    start_control: np.ndarray
+    start_treat: np.ndarray
+    start_real: np.ndarray
+    buy_world_t: np.ndarray
+    buy_real: np.ndarray
+
+
+def _visits(
     rng: np.random.Generator,
     params: BehaviourParams,
-    period: Period,
     exp: ExperimentSpec,
-    offsets: Offsets,
+    users: dict[str, np.ndarray],
     n_users: int,
-) -> Chunk:
-    """Simulate ``n_users`` users (global indices from ``offsets.users``)."""
-    users = _sample_users(rng, params, period, n_users)
+) -> _Visits:
     k = users["n_visits"]
     V = int(k.sum())
     vis_user = np.repeat(np.arange(n_users), k)
-    user_first_visit = _group_starts(k)
-    vis_rank = np.arange(V) - user_first_visit[vis_user]
-    is_first = vis_rank == 0
-
-    # --- per-visit attributes and funnel decisions --------------------------------------
+    is_first = (np.arange(V) - _group_starts(k)[vis_user]) == 0
     switch = rng.random(V) < params.device_switch_prob
     device = np.where(switch, _choice(rng, params.device_mix, V), users["device"][vis_user])
     channel = np.where(
@@ -226,42 +272,61 @@ def simulate_chunk(
     p_checkout = np.where(is_first, params.p_checkout_new, params.p_checkout_returning)
     checkout = cart & (rng.random(V) < p_checkout)
     n_checkout = np.where(checkout, 1 + (rng.random(V) < params.p_repeat_checkout), 0)
-    # One uniform per visit decides the purchase in every world (common random numbers).
-    u_purchase = rng.random(V)
-    p_buy = np.where(is_first, params.p_purchase_new, params.p_purchase_returning)
-    p_buy_treat = np.clip(p_buy * (1.0 + exp.uplift), 0.0, 1.0)
-    buy_control = checkout & (u_purchase < p_buy)
-    buy_treat = checkout & (u_purchase < p_buy_treat)
+    buy_control, buy_treat = _purchases(rng, params, exp, is_first, checkout)
     value = rng.lognormal(np.log(params.order_value_median), params.order_value_sigma, V)
     revenue_cents = np.maximum(np.round(value * 100), params.order_value_min * 100)
-    revenue_cents = revenue_cents.astype(np.int64)
-    inter_gap = _inter_visit_gaps(rng, params, V)
-
-    # --- potential events (purchase slot filled whenever begin_checkout happened) -----------
     counts = np.stack(
         [n_pv, n_prod, cart, n_browse, second_cart, remove, n_checkout, checkout], axis=1
     ).astype(np.int64)
-    per_visit = counts.sum(axis=1)
-    E = int(per_visit.sum())
-    ev_visit = np.repeat(np.arange(V), per_visit)
-    ev_slot = np.repeat(np.tile(np.arange(N_SLOTS), V), counts.ravel())
-    ev_type = SLOT_TYPES[ev_slot]
+    return _Visits(
+        vis_user, is_first, device, channel, n_pv, n_prod, counts, checkout, buy_control,
+        buy_treat, revenue_cents.astype(np.int64), _inter_visit_gaps(rng, params, V),
+    )  # fmt: skip
+
+
+def _purchases(
+    rng: np.random.Generator,
+    params: BehaviourParams,
+    exp: ExperimentSpec,
+    is_first: np.ndarray,
+    checkout: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One uniform per visit decides the purchase in every world (common random numbers)."""
+    u_purchase = rng.random(is_first.size)
+    p_buy = np.where(is_first, params.p_purchase_new, params.p_purchase_returning)
+    p_buy_treat = np.clip(p_buy * (1.0 + exp.uplift), 0.0, 1.0)
+    return checkout & (u_purchase < p_buy), checkout & (u_purchase < p_buy_treat)
+
+
+def _potential_events(
+    rng: np.random.Generator, params: BehaviourParams, visits: _Visits
+) -> _Events:
+    per_visit = visits.counts.sum(axis=1)
+    ev_visit = np.repeat(np.arange(visits.size), per_visit)
+    ev_slot = np.repeat(np.tile(np.arange(N_SLOTS), visits.size), visits.counts.ravel())
     visit_first_ev = _group_starts(per_visit)
     gaps = _intra_visit_gaps(rng, params, ev_slot)
     gaps[visit_first_ev] = 0
     cs = np.cumsum(gaps)
     offset = cs - cs[visit_first_ev][ev_visit]
     last_ev = visit_first_ev + per_visit - 1
-    dur_full = offset[last_ev]
-    dur_pre = offset[last_ev - checkout.astype(np.int64)]
-    timeline = _Timeline(users["first_at"][vis_user], is_first, inter_gap, dur_pre, dur_full)
+    dur_pre = offset[last_ev - visits.checkout.astype(np.int64)]
+    return _Events(ev_visit, SLOT_TYPES[ev_slot], visit_first_ev, offset, offset[last_ev], dur_pre)
 
-    # --- exposure: first add_to_cart inside the window (identical in every world) ----------
-    start_control = timeline.starts(buy_control)
-    t_control = start_control[ev_visit] + offset
-    ev_user = vis_user[ev_visit]
+
+def _expose(
+    exp: ExperimentSpec,
+    period: Period,
+    offsets: Offsets,
+    n_users: int,
+    visits: _Visits,
+    events: _Events,
+    t_control: np.ndarray,
+) -> _Exposure:
+    """Exposure: the first add_to_cart inside the window (identical in every world)."""
+    ev_user = visits.user[events.visit]
     cand = np.flatnonzero(
-        (ev_type == ADD_TO_CART)
+        (events.type == ADD_TO_CART)
         & (t_control >= exp.window_start_us)
         & (t_control < exp.window_end_us)
         & (t_control < period.end_us)
@@ -279,76 +344,141 @@ def simulate_chunk(
     exposed[exp_users] = True
     exp_at = np.full(n_users, np.iinfo(np.int64).max, dtype=np.int64)
     exp_at[exp_users] = t_control[exp_ev]
-    exp_visit = np.full(n_users, V, dtype=np.int64)
-    exp_visit[exp_users] = ev_visit[exp_ev]
+    exp_visit = np.full(n_users, visits.size, dtype=np.int64)
+    exp_visit[exp_users] = events.visit[exp_ev]
+    return _Exposure(arm, exposed, exp_at, exp_visit)
 
-    after_exposure = np.arange(V) >= exp_visit[vis_user]
-    treated_visit = after_exposure & (arm[vis_user] == exp.treatment_variant)
-    buy_world_t = np.where(after_exposure, buy_treat, buy_control)
-    buy_real = np.where(treated_visit, buy_treat, buy_control)
-    start_t = timeline.starts(buy_world_t)
-    start_real = timeline.starts(buy_real)
 
-    # --- potential outcomes on the primary metric -----------------------------------------
-    def outcome(start: np.ndarray, bought: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        at = start + dur_full
-        lo = exp_at[vis_user]
-        hit = bought & (at >= lo) & (at - lo < exp.conversion_window_us) & (at < period.end_us)
-        converted = np.bincount(vis_user[hit], minlength=n_users) > 0
-        revenue = np.bincount(vis_user[hit], weights=revenue_cents[hit], minlength=n_users)
-        return converted, revenue.astype(np.int64)
+def _worlds(
+    exp: ExperimentSpec,
+    visits: _Visits,
+    timeline: _Timeline,
+    start_control: np.ndarray,
+    exposure: _Exposure,
+) -> _Worlds:
+    after_exposure = np.arange(visits.size) >= exposure.exposure_visit[visits.user]
+    treated_visit = after_exposure & (exposure.arm[visits.user] == exp.treatment_variant)
+    buy_world_t = np.where(after_exposure, visits.buy_treat, visits.buy_control)
+    buy_real = np.where(treated_visit, visits.buy_treat, visits.buy_control)
+    return _Worlds(
+        start_control, timeline.starts(buy_world_t), timeline.starts(buy_real), buy_world_t,
+        buy_real,
+    )  # fmt: skip
 
-    y_c, rev_c = outcome(start_control, buy_control)
-    y_t, rev_t = outcome(start_t, buy_world_t)
-    y_real, rev_real = outcome(start_real, buy_real)
 
-    # --- realised events -------------------------------------------------------------------
-    ev_at = start_real[ev_visit] + offset
-    keep = (ev_at < period.end_us) & ((ev_type != PURCHASE) | buy_real[ev_visit])
-    # item ids on the potential event stream, before filtering
+def _outcome(
+    exp: ExperimentSpec,
+    period: Period,
+    visits: _Visits,
+    events: _Events,
+    exposure: _Exposure,
+    start: np.ndarray,
+    bought: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per user: converted on the primary metric within the window, and revenue (cents)."""
+    n_users = exposure.arm.size
+    at = start + events.dur_full
+    lo = exposure.exposed_at[visits.user]
+    hit = bought & (at >= lo) & (at - lo < exp.conversion_window_us) & (at < period.end_us)
+    converted = np.bincount(visits.user[hit], minlength=n_users) > 0
+    revenue = np.bincount(visits.user[hit], weights=visits.revenue_cents[hit], minlength=n_users)
+    return converted, revenue.astype(np.int64)
+
+
+def _items(
+    rng: np.random.Generator, params: BehaviourParams, visits: _Visits, events: _Events
+) -> np.ndarray:
+    """Item ids on the potential event stream, before filtering."""
     skus, popularity = catalogue(params)
-    item = np.full(E, -1, dtype=np.int64)
-    pv = np.flatnonzero(ev_type == PRODUCT_VIEW)
+    item = np.full(events.type.size, -1, dtype=np.int64)
+    pv = np.flatnonzero(events.type == PRODUCT_VIEW)
     item[pv] = skus[rng.choice(skus.size, size=pv.size, p=popularity)]
-    atc = np.flatnonzero(ev_type == ADD_TO_CART)
+    atc = np.flatnonzero(events.type == ADD_TO_CART)
     item[atc] = item[atc - 1]  # the product viewed just before (slot order guarantees it)
-    rfc = np.flatnonzero(ev_type == REMOVE_FROM_CART)
-    item[rfc] = item[visit_first_ev[ev_visit[rfc]] + n_pv[ev_visit[rfc]] + n_prod[ev_visit[rfc]]]
+    rfc = np.flatnonzero(events.type == REMOVE_FROM_CART)
+    rfc_visit = events.visit[rfc]
+    item[rfc] = item[
+        events.visit_first[rfc_visit] + visits.n_pv[rfc_visit] + visits.n_prod[rfc_visit]
+    ]
+    return item
 
-    vis_global = offsets.visits + np.arange(V, dtype=np.int64)
-    new_source = is_first | (inter_gap >= params.source_session_split_minutes * MINUTE_US)
-    source_first = np.maximum.accumulate(np.where(new_source, np.arange(V), 0))
-    no_session = (ev_type == PURCHASE) & (rng.random(E) < params.p_purchase_without_session_id)
 
+@dataclass
+class _Realised:
+    """The events that happened: indices into the potential stream, and their columns."""
+
+    kept: np.ndarray
+    visit: np.ndarray
+    type: np.ndarray
+    event_at: np.ndarray
+    is_purchase: np.ndarray
+    no_session: np.ndarray  # per potential event
+    new_source: np.ndarray  # per visit: starts a new source session
+    columns: dict[str, np.ndarray]
+
+
+def _realise(
+    rng: np.random.Generator,
+    params: BehaviourParams,
+    period: Period,
+    offsets: Offsets,
+    visits: _Visits,
+    events: _Events,
+    users: dict[str, np.ndarray],
+    worlds: _Worlds,
+) -> _Realised:
+    ev_at = worlds.start_real[events.visit] + events.offset
+    keep = (ev_at < period.end_us) & ((events.type != PURCHASE) | worlds.buy_real[events.visit])
+    item = _items(rng, params, visits, events)
+    vis_global = offsets.visits + np.arange(visits.size, dtype=np.int64)
+    new_source = visits.is_first | (
+        visits.inter_gap >= params.source_session_split_minutes * MINUTE_US
+    )
+    source_first = np.maximum.accumulate(np.where(new_source, np.arange(visits.size), 0))
+    is_purchase_ev = events.type == PURCHASE
+    no_session = is_purchase_ev & (
+        rng.random(events.type.size) < params.p_purchase_without_session_id
+    )
     kept = np.flatnonzero(keep)
-    k_visit = ev_visit[kept]
-    k_type = ev_type[kept]
+    k_visit = events.visit[kept]
+    k_type = events.type[kept]
     is_purchase = k_type == PURCHASE
     order = np.full(kept.size, -1, dtype=np.int64)
-    n_orders = int(is_purchase.sum())
-    order[is_purchase] = offsets.orders + np.arange(n_orders)
+    order[is_purchase] = offsets.orders + np.arange(int(is_purchase.sum()))
     columns = {
-        "user": offsets.users + vis_user[k_visit],
+        "user": offsets.users + visits.user[k_visit],
         "visit": vis_global[k_visit],
         "source_session": vis_global[source_first[k_visit]],
         "session_valid": ~no_session[kept],
         "event_at": ev_at[kept],
         "event_type": k_type,
         "item": item[kept],
-        "revenue_cents": np.where(is_purchase, revenue_cents[k_visit], -1),
+        "revenue_cents": np.where(is_purchase, visits.revenue_cents[k_visit], -1),
         "order": order,
-        "device": device[k_visit].astype(np.int8),
-        "channel": channel[k_visit],
-        "country": users["country"][vis_user[k_visit]],
+        "device": visits.device[k_visit].astype(np.int8),
+        "channel": visits.channel[k_visit],
+        "country": users["country"][visits.user[k_visit]],
     }
+    return _Realised(
+        kept, k_visit, k_type, ev_at[kept], is_purchase, no_session, new_source, columns
+    )
 
-    # --- assignment log: first realised event in the window (no random draws) --------------
-    k_user = vis_user[k_visit]
-    k_at = ev_at[kept]
+
+def _assignment_log(
+    exp: ExperimentSpec,
+    period: Period,
+    offsets: Offsets,
+    n_users: int,
+    visits: _Visits,
+    realised: _Realised,
+) -> dict[str, np.ndarray]:
+    """The log: each user's first realised event in the window (no random draws)."""
+    k_user = visits.user[realised.visit]
+    k_at = realised.event_at
     in_window = (k_at >= exp.window_start_us) & (k_at < exp.window_end_us)
     first_in_window = np.full(n_users, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first_in_window, k_user[in_window], k_at[in_window])
-    log = chunk_log(
+    return chunk_log(
         exp.salt,
         exp.weights,
         exp.coverage,
@@ -356,24 +486,69 @@ def simulate_chunk(
         first_in_window,
         min(exp.window_end_us, period.end_us) - 1,
     )
+
+
+def simulate_chunk(
+    rng: np.random.Generator,
+    params: BehaviourParams,
+    period: Period,
+    exp: ExperimentSpec,
+    offsets: Offsets,
+    n_users: int,
+) -> Chunk:
+    """Simulate ``n_users`` users (global indices from ``offsets.users``)."""
+    users = _sample_users(rng, params, period, n_users)
+    visits = _visits(rng, params, exp, users, n_users)
+    events = _potential_events(rng, params, visits)
+    timeline = _Timeline(
+        users["first_at"][visits.user], visits.is_first, visits.inter_gap, events.dur_pre,
+        events.dur_full,
+    )  # fmt: skip
+    start_control = timeline.starts(visits.buy_control)
+    t_control = start_control[events.visit] + events.offset
+    exposure = _expose(exp, period, offsets, n_users, visits, events, t_control)
+    worlds = _worlds(exp, visits, timeline, start_control, exposure)
+    outcomes = {
+        name: _outcome(exp, period, visits, events, exposure, start, bought)
+        for name, start, bought in [
+            ("control", worlds.start_control, visits.buy_control),
+            ("treat", worlds.start_treat, worlds.buy_world_t),
+            ("real", worlds.start_real, worlds.buy_real),
+        ]
+    }
+    realised = _realise(rng, params, period, offsets, visits, events, users, worlds)
+    log = _assignment_log(exp, period, offsets, n_users, visits, realised)
     multi = log.pop("multi_variant")
     assigned = log.pop("assigned")
-    single = exposed & ~multi  # the population a warehouse analyses (multi-variant excluded)
+    stats = _visit_stats(params, period, visits, events, worlds, realised)
+    stats |= _experiment_stats(exp, exposure, outcomes, log, assigned, multi)
+    stats = {key: np.asarray(v).astype(np.int64) for key, v in stats.items()}
+    log["user"] = offsets.users + log["user"]
+    n_orders = int(realised.is_purchase.sum())
+    return Chunk(realised.columns, n_users, visits.size, n_orders, stats, log)
 
-    # --- statistics (additive across chunks) -----------------------------------------------
-    realised_visit = start_real < period.end_us
+
+def _visit_stats(
+    params: BehaviourParams,
+    period: Period,
+    visits: _Visits,
+    events: _Events,
+    worlds: _Worlds,
+    realised: _Realised,
+) -> dict[str, np.ndarray]:
+    """Statistics of the realised visits and events (additive across chunks)."""
+    V = visits.size
+    k_visit, k_type, is_purchase = realised.visit, realised.type, realised.is_purchase
+    rv = worlds.start_real < period.end_us
     has_cart = np.bincount(k_visit[k_type == ADD_TO_CART], minlength=V) > 0
     has_buy = np.bincount(k_visit[is_purchase], minlength=V) > 0
-    seg = np.where(is_first, 0, 1)  # 0 new, 1 returning
-    cell = device.astype(np.int64) * 2 + seg
-    rv = realised_visit
-    end_at = np.minimum(start_real + np.where(buy_real, dur_full, dur_pre), period.end_us - 1)
-    start_day, end_day = start_real // DAY_US, end_at // DAY_US
-    gap_ok = rv & ~is_first
-    exp_mask = exposed
-    arms = arm[exp_mask]
-    n_arms = len(exp.variants)
-    stats = {
+    cell = visits.device.astype(np.int64) * 2 + np.where(visits.is_first, 0, 1)  # new, returning
+    duration = np.where(worlds.buy_real, events.dur_full, events.dur_pre)
+    end_at = np.minimum(worlds.start_real + duration, period.end_us - 1)
+    start_day, end_day = worlds.start_real // DAY_US, end_at // DAY_US
+    gap_ok = rv & ~visits.is_first
+    gap = visits.inter_gap
+    return {
         "events_by_type": np.bincount(k_type, minlength=6).astype(np.int64),
         "visits_by_device_segment": np.bincount(cell[rv], minlength=6),
         "cart_visits_by_device_segment": np.bincount(cell[rv & has_cart], minlength=6),
@@ -381,21 +556,41 @@ def simulate_chunk(
         "cart_purchase_visits_by_device_segment": np.bincount(
             cell[rv & has_cart & has_buy], minlength=6
         ),
-        "source_sessions": np.array([int(np.sum(rv & new_source))]),
-        "revenue_cents": np.array([int(revenue_cents[k_visit[is_purchase]].sum())]),
-        "purchases_without_session_id": np.array([int(np.sum(no_session[kept]))]),
+        "source_sessions": np.array([int(np.sum(rv & realised.new_source))]),
+        "revenue_cents": np.array([int(visits.revenue_cents[k_visit[is_purchase]].sum())]),
+        "purchases_without_session_id": np.array([int(np.sum(realised.no_session[realised.kept]))]),
         "inter_visit_gaps": np.array(
             [
                 int(gap_ok.sum()),
-                int(np.sum(gap_ok & (np.abs(inter_gap - THIRTY_MIN_US) <= 5 * MINUTE_US))),
-                int(np.sum(gap_ok & (inter_gap == THIRTY_MIN_US))),
-                int(np.sum(gap_ok & (inter_gap < 40 * MINUTE_US))),
+                int(np.sum(gap_ok & (np.abs(gap - THIRTY_MIN_US) <= 5 * MINUTE_US))),
+                int(np.sum(gap_ok & (gap == THIRTY_MIN_US))),
+                int(np.sum(gap_ok & (gap < 40 * MINUTE_US))),
             ]
         ),
         "visits_crossing_midnight": np.array([int(np.sum(rv & (start_day != end_day)))]),
+    }
+
+
+def _experiment_stats(
+    exp: ExperimentSpec,
+    exposure: _Exposure,
+    outcomes: dict[str, tuple[np.ndarray, np.ndarray]],
+    log: dict[str, np.ndarray],
+    assigned: np.ndarray,
+    multi: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Per-arm realised and potential outcomes of the exposed users (additive across chunks)."""
+    exposed, arm = exposure.exposed, exposure.arm
+    (y_c, rev_c), (y_t, rev_t), (y_real, rev_real) = (
+        outcomes["control"], outcomes["treat"], outcomes["real"]
+    )  # fmt: skip
+    single = exposed & ~multi  # the population a warehouse analyses (multi-variant excluded)
+    arms = arm[exposed]
+    n_arms = len(exp.variants)
+    return {
         "exposed_by_arm": np.bincount(arms, minlength=n_arms),
-        "converted_by_arm": np.bincount(arms, weights=y_real[exp_mask], minlength=n_arms),
-        "revenue_cents_by_arm": np.bincount(arms, weights=rev_real[exp_mask], minlength=n_arms),
+        "converted_by_arm": np.bincount(arms, weights=y_real[exposed], minlength=n_arms),
+        "revenue_cents_by_arm": np.bincount(arms, weights=rev_real[exposed], minlength=n_arms),
         "exposed_single_by_arm": np.bincount(arm[single], minlength=n_arms),
         "converted_single_by_arm": np.bincount(
             arm[single], weights=y_real[single], minlength=n_arms
@@ -410,21 +605,11 @@ def simulate_chunk(
         ),
         "potential": np.array(
             [
-                int(exp_mask.sum()),
-                int(y_c[exp_mask].sum()),
-                int(y_t[exp_mask].sum()),
-                int(rev_c[exp_mask].sum()),
-                int(rev_t[exp_mask].sum()),
+                int(exposed.sum()),
+                int(y_c[exposed].sum()),
+                int(y_t[exposed].sum()),
+                int(rev_c[exposed].sum()),
+                int(rev_t[exposed].sum()),
             ]
         ),
     }
-    stats = {key: np.asarray(v).astype(np.int64) for key, v in stats.items()}
-    log["user"] = offsets.users + log["user"]
-    return Chunk(
-        columns=columns,
-        n_users=n_users,
-        n_visits=V,
-        n_orders=n_orders,
-        stats=stats,
-        assignments=log,
-    )

@@ -13,6 +13,12 @@ Metrics of every experiment (name, type, role, higher is better):
     items_viewed       mean      secondary  yes   no covariate (plain Welch t-test)
     revenue_per_order  ratio     secondary  yes   revenue / orders
     bounce             binomial  guardrail  no
+
+``dim_experiment_metrics`` also carries the optional metric-registry columns the ROI reads
+(``METRIC_ATTRIBUTES``: event_type, value_kind, unit, value_per_unit, is_revenue), and
+``dim_experiments`` the analysis plan (``analysis_plan``, ``planned_users``) and the A/A marking
+(``is_aa_test``). ``build_arms_warehouse`` writes the same tables from per-arm sufficient
+statistics given directly (``ArmsExperiment``), for edge cases that are easier to state as sums.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+
+from funnelhouse.stats.sufficient import SUM_COLUMNS, SufficientStats
 
 METRICS: tuple[tuple[str, str, str, bool], ...] = (
     ("purchase", "binomial", "primary", True),
@@ -44,7 +52,15 @@ METRIC_COLUMNS: dict[str, tuple[str, str | None, str | None]] = {
     "bounce": ("bounce", None, None),
 }
 METRIC_TYPE = {name: metric_type for name, metric_type, _, _ in METRICS}
-# the metrics whose value is money (dim_experiment_metrics.is_revenue)
+# The optional columns of the metric registry (dim_experiment_metrics) per metric.
+METRIC_ATTRIBUTES: dict[str, dict[str, object]] = {
+    "purchase": {"event_type": "purchase", "value_kind": "count", "unit": "share"},
+    "reached_checkout": {"event_type": "begin_checkout", "value_kind": "count", "unit": "share"},
+    "revenue": {"event_type": "purchase", "value_kind": "revenue", "unit": "currency"},
+    "items_viewed": {"event_type": "product_view", "value_kind": "count", "unit": "count"},
+    "revenue_per_order": {"event_type": "purchase", "value_kind": "revenue", "unit": "currency"},
+    "bounce": {"event_type": "page_view", "value_kind": "count", "unit": "share"},
+}
 MONEY_METRICS = frozenset({"revenue", "revenue_per_order"})
 SEGMENTS: tuple[str, ...] = ("user_type", "device")
 DEVICES = ("mobile", "desktop", "tablet", "unknown")
@@ -69,6 +85,9 @@ class ExperimentSpec:
     empty_variant: str | None = None  # a variant with nobody in it
     aa_salts: int = 40
     description: str = "synthetic experiment"
+    analysis_plan: str = "fixed_horizon"
+    planned_users: int | None = None
+    is_aa_test: bool = False
 
 
 def simulate_users(spec: ExperimentSpec, rng: np.random.Generator) -> pd.DataFrame:
@@ -132,14 +151,9 @@ def _sums(frame: pd.DataFrame, keys: list[str], metric: str) -> pd.DataFrame:
     work["users"] = 1
     work["metric_sum"] = y
     work["metric_sum_squares"] = y * y
-    for name in (
-        "denominator_sum",
-        "denominator_sum_squares",
-        "metric_denominator_sum_product",
-        "covariate_sum",
-        "covariate_sum_squares",
-        "metric_covariate_sum_product",
-    ):
+    for name in SUM_COLUMNS:  # the denominator, ratio-product and covariate sums
+        if name.startswith(("users", "metric_sum")):
+            continue
         work[name] = 0.0
     if denominator is not None:
         d = frame[denominator]
@@ -239,6 +253,119 @@ class SyntheticExperiment:
     aa_assignments: np.ndarray
 
 
+def metric_row(
+    experiment_id: str, name: str, metric_type: str, role: str, higher: bool, **extra: object
+) -> dict[str, object]:
+    """One dim_experiment_metrics row, with the optional registry columns of the metric."""
+    return {
+        "experiment_id": experiment_id,
+        "metric_name": name,
+        "metric_type": metric_type,
+        "metric_role": role,
+        "is_primary": role == "primary",
+        "is_guardrail": role == "guardrail",
+        "higher_is_better": higher,
+        "event_type": None,
+        "value_kind": None,
+        "unit": None,
+        "value_per_unit": None,
+        "is_revenue": name in MONEY_METRICS,
+        **METRIC_ATTRIBUTES.get(name, {}),
+        **extra,
+    }
+
+
+def experiment_row(
+    experiment_id: str,
+    *,
+    description: str,
+    days: int,
+    is_simulated: bool,
+    uplift: float | None,
+    analysis_plan: str,
+    planned_users: int | None,
+    is_aa_test: bool,
+) -> dict[str, object]:
+    """One dim_experiments row."""
+    return {
+        "experiment_id": experiment_id,
+        "description": description,
+        "hash_method": "md5",
+        "assignment_source": "simulated" if is_simulated else "logged",
+        "is_simulated": is_simulated,
+        "is_aa_test": is_aa_test,
+        "analysis_plan": analysis_plan,
+        "planned_users": planned_users,
+        "coverage": 1.0,
+        "window_start_at": START,
+        "window_end_at": START + dt.timedelta(days=days),
+        "exposure_event": "add_to_cart",
+        "target_segment": "all",
+        "conversion_window_hours": 168,
+        "pre_period_days": 28,
+        "simulated_uplift": uplift if is_simulated else None,
+        "uplift_segment": "all" if is_simulated else None,
+        "uplift_metric": "purchase" if is_simulated else None,
+        "conversion_window_complete": True,
+        "some_extra_column": "ignored",
+    }
+
+
+def health_row(
+    experiment_id: str, users_by_variant: dict[str, int], multi_variant_share: float = 0.0
+) -> dict[str, object]:
+    """One fct_experiment_health row."""
+    exposed = int(sum(users_by_variant.values()))
+    multi = round(multi_variant_share * exposed)
+    return {
+        "experiment_id": experiment_id,
+        "assigned_users": exposed + multi,
+        "exposed_users": exposed,
+        "multi_variant_users": multi,
+        "multi_variant_share": multi / (exposed + multi) if exposed + multi else 0.0,
+        "exposed_users_by_variant": json.dumps(users_by_variant),
+        "assigned_never_exposed_users": 0,
+    }
+
+
+def _design_tables(spec: ExperimentSpec, users: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """One experiment's rows of the registry dims, health and statistics marts."""
+    row = experiment_row(
+        spec.experiment_id,
+        description=spec.description,
+        days=spec.days,
+        is_simulated=spec.is_simulated,
+        uplift=spec.uplift[0],
+        analysis_plan=spec.analysis_plan,
+        planned_users=spec.planned_users,
+        is_aa_test=spec.is_aa_test,
+    )
+    variants = pd.DataFrame(
+        {
+            "experiment_id": spec.experiment_id,
+            "variant": list(spec.variants),
+            "variant_index": list(range(len(spec.variants))),
+            "weight": list(spec.weights),
+            "is_control": [i == 0 for i in range(len(spec.variants))],
+            "simulated_uplift": [None, *spec.uplift]
+            if spec.is_simulated
+            else [None] * len(spec.variants),
+        }
+    )
+    counts = {str(k): int(v) for k, v in users["variant"].value_counts().items()}
+    health = health_row(spec.experiment_id, counts, spec.multi_variant_share)
+    return {
+        "dim_experiments": pd.DataFrame([row]),
+        "dim_experiment_variants": variants,
+        "dim_experiment_metrics": pd.DataFrame(
+            [metric_row(spec.experiment_id, *metric) for metric in METRICS]
+        ),
+        "fct_experiment_health": pd.DataFrame([health]),
+        "fct_experiment_variant_stats": variant_stats(users, spec),
+        "fct_experiment_variant_stats_daily": daily_stats(users, spec),
+    }
+
+
 def build_warehouse(
     path: str | Path,
     specs: list[ExperimentSpec],
@@ -255,96 +382,39 @@ def build_warehouse(
     tables: dict[str, list[pd.DataFrame]] = {}
     truth: dict[str, SyntheticExperiment] = {}
 
-    def add(name: str, frame: pd.DataFrame) -> None:
-        tables.setdefault(name, []).append(frame)
-
     for spec in specs:
         users = simulate_users(spec, rng)
-        add(
-            "dim_experiments",
-            pd.DataFrame(
-                [
-                    {
-                        "experiment_id": spec.experiment_id,
-                        "description": spec.description,
-                        "hash_method": "md5",
-                        "assignment_source": "simulated" if spec.is_simulated else "logged",
-                        "is_simulated": spec.is_simulated,
-                        "coverage": 1.0,
-                        "window_start_at": START,
-                        "window_end_at": START + dt.timedelta(days=spec.days),
-                        "exposure_event": "add_to_cart",
-                        "target_segment": "all",
-                        "conversion_window_hours": 168,
-                        "pre_period_days": 28,
-                        "simulated_uplift": spec.uplift[0] if spec.is_simulated else None,
-                        "uplift_segment": "all" if spec.is_simulated else None,
-                        "uplift_metric": "purchase" if spec.is_simulated else None,
-                        "conversion_window_complete": True,
-                        "some_extra_column": "ignored",
-                    }
-                ]
-            ),
-        )
-        add(
-            "dim_experiment_variants",
-            pd.DataFrame(
-                {
-                    "experiment_id": spec.experiment_id,
-                    "variant": list(spec.variants),
-                    "variant_index": list(range(len(spec.variants))),
-                    "weight": list(spec.weights),
-                    "is_control": [i == 0 for i in range(len(spec.variants))],
-                    "simulated_uplift": [None, *spec.uplift]
-                    if spec.is_simulated
-                    else [None] * len(spec.variants),
-                }
-            ),
-        )
-        add(
-            "dim_experiment_metrics",
-            pd.DataFrame(
-                [
-                    {
-                        "experiment_id": spec.experiment_id,
-                        "metric_name": name,
-                        "metric_type": metric_type,
-                        "metric_role": role,
-                        "is_primary": role == "primary",
-                        "is_guardrail": role == "guardrail",
-                        "higher_is_better": higher,
-                        "is_revenue": name in MONEY_METRICS,
-                    }
-                    for name, metric_type, role, higher in METRICS
-                ]
-            ),
-        )
-        exposed = len(users)
-        multi = round(spec.multi_variant_share * exposed)
-        add(
-            "fct_experiment_health",
-            pd.DataFrame(
-                [
-                    {
-                        "experiment_id": spec.experiment_id,
-                        "assigned_users": exposed + multi,
-                        "exposed_users": exposed,
-                        "multi_variant_users": multi,
-                        "multi_variant_share": multi / (exposed + multi),
-                        "exposed_users_by_variant": json.dumps(
-                            users["variant"].value_counts().to_dict()
-                        ),
-                        "assigned_never_exposed_users": 0,
-                    }
-                ]
-            ),
-        )
-        add("fct_experiment_variant_stats", variant_stats(users, spec))
-        add("fct_experiment_variant_stats_daily", daily_stats(users, spec))
+        for name, frame in _design_tables(spec, users).items():
+            tables.setdefault(name, []).append(frame)
         aa, assignments = aa_stats(users, spec, rng)
-        add("fct_experiment_aa_stats", aa)
+        tables.setdefault("fct_experiment_aa_stats", []).append(aa)
         truth[spec.experiment_id] = SyntheticExperiment(spec, users, assignments)
 
+    write_marts(
+        path,
+        tables,
+        rng=rng,
+        has_revenue=has_revenue,
+        roi_seed=roi_seed,
+        cohorts=cohorts,
+        skip_tables=skip_tables,
+        drop_columns=drop_columns,
+    )
+    return truth
+
+
+def write_marts(
+    path: str | Path,
+    tables: dict[str, list[pd.DataFrame]],
+    *,
+    rng: np.random.Generator,
+    has_revenue: bool | None = True,
+    roi_seed: bool = True,
+    cohorts: bool = True,
+    skip_tables: tuple[str, ...] = (),
+    drop_columns: dict[str, tuple[str, ...]] | None = None,
+) -> None:
+    """Write the mart frames (schema marts), the profile, the ROI seed and cohorts to a new file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
@@ -377,7 +447,134 @@ def build_warehouse(
             con.register("cohorts", cohort_retention(rng))
             con.execute("create table marts.fct_cohort_retention as select * from cohorts")
             con.unregister("cohorts")
-    return truth
+
+
+# ---------------------------------------------------------------------------- explicit sums
+@dataclass(frozen=True)
+class ArmsMetric:
+    """A metric of an ``ArmsExperiment``; ``extra`` overrides dim_experiment_metrics columns."""
+
+    name: str
+    metric_type: str
+    role: str = "primary"
+    higher_is_better: bool = True
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ArmsExperiment:
+    """An experiment given by its per-arm sufficient statistics (segment 'all' only).
+
+    ``arms`` maps variant -> metric name -> SufficientStats, control first. ``weights`` are
+    the design weights of ``registered`` (default: every arm, equal weights); arms missing
+    from ``registered`` still get stats rows (a variant outside the design). ``looks`` are
+    cumulative daily looks (each an ``arms``-shaped dict); by default one per day, look k
+    holding the share k / days of every sum (``scaled``), the last one equal to ``arms``.
+    """
+
+    experiment_id: str
+    metrics: tuple[ArmsMetric, ...]
+    arms: dict[str, dict[str, SufficientStats]]
+    weights: tuple[float, ...] | None = None
+    registered: tuple[str, ...] | None = None
+    looks: tuple[dict[str, dict[str, SufficientStats]], ...] | None = None
+    days: int = 14
+    is_simulated: bool = False
+    analysis_plan: str = "fixed_horizon"
+    planned_users: int | None = None
+    is_aa_test: bool = False
+    description: str = "synthetic experiment from explicit sums"
+
+
+def scaled(stats: SufficientStats, share: float, binomial: bool) -> SufficientStats:
+    """The sums of a share of the users (successes rounded for a binomial metric)."""
+    values = {k: None if v is None else v * share for k, v in stats.to_dict().items()}
+    values["users"] = round(stats.users * share)
+    if binomial:
+        values["metric_sum"] = values["metric_sum_squares"] = float(round(values["metric_sum"]))
+    return SufficientStats(**values)  # type: ignore[arg-type]
+
+
+def _default_looks(x: ArmsExperiment) -> tuple[dict[str, dict[str, SufficientStats]], ...]:
+    binomial = {m.name for m in x.metrics if m.metric_type == "binomial"}
+    return tuple(
+        {
+            v: {m: scaled(s, (day + 1) / x.days, m in binomial) for m, s in by_metric.items()}
+            for v, by_metric in x.arms.items()
+        }
+        for day in range(x.days)
+    )
+
+
+def _arms_rows(
+    experiment: ArmsExperiment, arms: dict[str, dict[str, SufficientStats]]
+) -> list[dict[str, object]]:
+    types = {m.name: m.metric_type for m in experiment.metrics}
+    return [
+        {
+            "experiment_id": experiment.experiment_id,
+            "variant": variant,
+            "metric_name": metric,
+            "metric_type": types[metric],
+            "segment_name": "all",
+            "segment_value": "all",
+            **stats.to_dict(),
+        }
+        for variant, by_metric in arms.items()
+        for metric, stats in by_metric.items()
+    ]
+
+
+def build_arms_warehouse(
+    path: str | Path, experiments: list[ArmsExperiment], **options: object
+) -> None:
+    """Write the marts of experiments given as sums (``options`` as for ``write_marts``)."""
+    tables: dict[str, list[pd.DataFrame]] = {}
+    for x in experiments:
+        registered = x.registered or tuple(x.arms)
+        weights = x.weights or tuple(1.0 for _ in registered)
+        row = experiment_row(
+            x.experiment_id,
+            description=x.description,
+            days=x.days,
+            is_simulated=x.is_simulated,
+            uplift=0.0,
+            analysis_plan=x.analysis_plan,
+            planned_users=x.planned_users,
+            is_aa_test=x.is_aa_test,
+        )
+        variants = {
+            "experiment_id": x.experiment_id,
+            "variant": list(registered),
+            "variant_index": list(range(len(registered))),
+            "weight": list(weights),
+            "is_control": [i == 0 for i in range(len(registered))],
+            "simulated_uplift": [None] * len(registered),
+        }
+        metrics = [
+            metric_row(
+                x.experiment_id, m.name, m.metric_type, m.role, m.higher_is_better, **m.extra
+            )
+            for m in x.metrics
+        ]
+        primary = next(m.name for m in x.metrics if m.role == "primary")
+        counts = {v: by_metric[primary].users for v, by_metric in x.arms.items()}
+        looks = x.looks or _default_looks(x)
+        daily = []
+        for index, look in enumerate(looks):
+            date = (START + dt.timedelta(days=x.days - len(looks) + index)).date()
+            daily += [r | {"look_date": date} for r in _arms_rows(x, look)]
+        for name, rows in (
+            ("dim_experiments", [row]),
+            ("dim_experiment_variants", variants),
+            ("dim_experiment_metrics", metrics),
+            ("fct_experiment_health", [health_row(x.experiment_id, counts)]),
+            ("fct_experiment_variant_stats", _arms_rows(x, x.arms)),
+            ("fct_experiment_variant_stats_daily", daily),
+        ):
+            tables.setdefault(name, []).append(pd.DataFrame(rows))
+    options.setdefault("cohorts", False)
+    write_marts(path, tables, rng=np.random.default_rng(0), **options)  # type: ignore[arg-type]
 
 
 def cohort_retention(rng: np.random.Generator, weeks: int = 8) -> pd.DataFrame:
@@ -421,6 +618,13 @@ DEMO_SPECS: tuple[ExperimentSpec, ...] = (
         device_uplift={"desktop": -0.6, "tablet": 0.0, "unknown": 0.0},
         is_simulated=False,
         description="Real test: one-click buy, helps mobile and hurts desktop",
+    ),
+    ExperimentSpec(
+        "aa_sanity",
+        users=8_000,
+        uplift=(0.0,),
+        is_aa_test=True,
+        description="Offline A/A test: two identical arms (health and false-positive checks)",
     ),
     ExperimentSpec(
         "broken_assignment",

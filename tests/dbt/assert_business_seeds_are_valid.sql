@@ -40,8 +40,8 @@ cell_coverage as (
 
 problems as (
     select
-        'rfm cell R' || cast(recency_score as varchar) || ' F' || cast(frequency_score as varchar)
-        || ' is covered ' || cast(segments as varchar) || ' times' as problem
+        'rfm cell R' || cast(recency_score as string) || ' F' || cast(frequency_score as string)
+        || ' is covered ' || cast(segments as string) || ' times' as problem
     from cell_coverage
     where segments != 1
     union all

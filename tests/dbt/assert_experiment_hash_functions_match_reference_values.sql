@@ -46,7 +46,7 @@ failures as (
     select
         'fnv1a32 ' || input_text as test_vector,
         cast(expected as double) as expected,
-        cast(fh_fnv1a32(input_text) as double) as actual
+        cast({{ fnv1a32("input_text") }} as double) as actual
     from fnv_vectors
     union all
     select

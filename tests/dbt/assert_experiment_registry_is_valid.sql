@@ -1,6 +1,8 @@
 {#- The experiment registry (seeds/experiments.csv, experiment_variants.csv,
     experiment_metrics.csv) is consistent. Each returned row names an experiment and a problem.
-    The metrics themselves are checked by assert_metric_registry_is_valid. -#}
+    The metrics themselves are checked by assert_metric_registry_is_valid. Analysis plans:
+    fixed_horizon or sequential, planned_users positive when given; an A/A test (is_aa_test)
+    has identical arms, so it injects no uplift in any arm. -#}
 
 with
 
@@ -144,6 +146,32 @@ problems as (
         'a variant uplift must be > -1' as problem
     from experiment_variants
     where simulated_uplift <= -1
+    union all
+    select
+        experiment_id,
+        'analysis_plan must be fixed_horizon or sequential' as problem
+    from experiments
+    where
+        coalesce(lower(trim(analysis_plan)), '') not in ('fixed_horizon', 'sequential')
+    union all
+    select
+        experiment_id,
+        'planned_users must be a positive number of users when given' as problem
+    from experiments
+    where planned_users <= 0
+    union all
+    select
+        experiments.experiment_id,
+        'an A/A test (is_aa_test) must not inject an uplift in any arm' as problem
+    from experiments
+    left join experiment_variants
+        on experiments.experiment_id = experiment_variants.experiment_id
+    where
+        experiments.is_aa_test
+        and (
+            coalesce(experiments.simulated_uplift, 0) <> 0
+            or coalesce(experiment_variants.simulated_uplift, 0) <> 0
+        )
 )
 
 select * from problems

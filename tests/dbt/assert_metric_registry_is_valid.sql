@@ -42,7 +42,7 @@ checked as (
 metric_problems as (
     select
         metric_name,
-        'metric_name is defined ' || cast(definitions as varchar) || ' times' as problem
+        'metric_name is defined ' || cast(definitions as string) || ' times' as problem
     from checked
     where definitions > 1
     union all
@@ -109,15 +109,15 @@ metric_problems as (
     union all
     select
         metric_name,
-        'window_end_hours (' || cast(window_end_hours as varchar)
+        'window_end_hours (' || cast(window_end_hours as string)
         || ') must be greater than window_start_hours ('
-        || cast(coalesce(window_start_hours, 0) as varchar) || ')' as problem
+        || cast(coalesce(window_start_hours, 0) as string) || ')' as problem
     from checked
     where window_end_hours <= coalesce(window_start_hours, 0)
     union all
     select
         metric_name,
-        'cap_percentile must be in (0, 1), e.g. 0.99 (got ' || cast(cap_percentile as varchar)
+        'cap_percentile must be in (0, 1), e.g. 0.99 (got ' || cast(cap_percentile as string)
         || ')' as problem
     from checked
     where not (cap_percentile > 0 and cap_percentile < 1)
@@ -136,7 +136,7 @@ metric_problems as (
     union all
     select
         metric_name,
-        'value_per_unit must be positive (got ' || cast(value_per_unit as varchar) || ')'
+        'value_per_unit must be positive (got ' || cast(value_per_unit as string) || ')'
             as problem
     from checked
     where value_per_unit <= 0
@@ -170,9 +170,9 @@ experiment_problems as (
         metrics.metric_name,
         experiments.experiment_id,
         'window_end_hours is empty, so the window ends with the conversion window of '
-        || experiments.experiment_id || ' (' || cast(experiments.conversion_window_hours as varchar)
+        || experiments.experiment_id || ' (' || cast(experiments.conversion_window_hours as string)
         || ' h), which is not after window_start_hours ('
-        || cast(metrics.window_start_hours as varchar) || ')' as problem
+        || cast(metrics.window_start_hours as string) || ')' as problem
     from experiment_metrics
     inner join metrics
         on experiment_metrics.metric_name = metrics.metric_name
@@ -206,7 +206,7 @@ experiment_problems as (
 problems as (
     select
         metric_name,
-        cast(null as varchar) as experiment_id,
+        cast(null as string) as experiment_id,
         problem
     from metric_problems
     union all

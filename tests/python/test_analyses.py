@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from funnelhouse.analyses import AnalysisError, analysis_names, compile_analyses, run_sql
+from funnelhouse.dbt_analyses import AnalysisError, analysis_names, compile_analyses, run_sql
 from run_analysis import main
 
 EXPECTED_ANALYSES = {

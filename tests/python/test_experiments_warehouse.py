@@ -14,19 +14,10 @@ import pandas as pd
 import pytest
 from funnelhouse.assignment import assign_growthbook_many, assign_md5_many
 from funnelhouse.assignment_log import assignments_path
+from funnelhouse.stats.sufficient import SUM_COLUMNS
 from warehouse_helpers import ROOT, run_dbt
 
-STAT_COLUMNS = [
-    "users",
-    "metric_sum",
-    "metric_sum_squares",
-    "denominator_sum",
-    "denominator_sum_squares",
-    "metric_denominator_sum_product",
-    "covariate_sum",
-    "covariate_sum_squares",
-    "metric_covariate_sum_product",
-]
+STAT_COLUMNS = list(SUM_COLUMNS)
 STAT_KEYS = ["experiment_id", "variant", "metric_name", "segment_name", "segment_value"]
 HASH = {"md5": assign_md5_many, "growthbook": assign_growthbook_many}
 # Fixed paths (shared with test_experiment_assignment_sql) so that dbt parses only partially.
@@ -491,3 +482,27 @@ def test_assignments_are_stable_when_data_are_appended(con, events_path) -> None
         "select count(*) from marts.fct_experiment_assignments where assignment_source = 'logged'"
     )
     assert logged.fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    "mart",
+    [
+        "fct_experiment_variant_stats",
+        "fct_experiment_variant_stats_daily",
+        "fct_experiment_aa_stats",
+    ],
+)
+def test_stats_marts_carry_exactly_the_python_sufficient_statistics(warehouse, mart) -> None:
+    """The SQL statement of the contract (macro experiment_statistics_spec) and the Python one
+    (SUM_COLUMNS, which the marts reader and the synthetic marts use) name the same columns in
+    the same order, and the marts have no other summable column."""
+    columns = [
+        row[0]
+        for row in warehouse.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = 'marts' and table_name = ? order by ordinal_position",
+            [mart],
+        ).fetchall()
+    ]
+    summable = [c for c in columns if c == "users" or c.endswith(("_sum", "_squares", "_product"))]
+    assert summable == list(SUM_COLUMNS)

@@ -10,7 +10,7 @@ experiments as (
 ),
 
 buckets as (
-    select cast(unnest(range(0, 10000)) as integer) as bucket
+    {{ integer_series(0, 9999, 'bucket') }}
 ),
 
 indexed as (
@@ -34,8 +34,8 @@ final as (
         experiment_id,
         bucket,
         cast(variant_index as integer) as variant_index,
-        variant_names[variant_index + 1] as variant,
-        variant_names[aa_variant_index + 1] as aa_variant
+        {{ list_element('variant_names', 'variant_index + 1') }} as variant,
+        {{ list_element('variant_names', 'aa_variant_index + 1') }} as aa_variant
     from indexed
 )
 

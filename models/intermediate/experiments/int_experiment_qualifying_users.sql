@@ -42,8 +42,8 @@ first_per_session as (
         user_id,
         session_id,
         min(user_event_number) as user_event_number,
-        arg_min(event_id, user_event_number) as event_id,
-        arg_min(event_at, user_event_number) as event_at
+        min_by(event_id, user_event_number) as event_id,
+        min_by(event_at, user_event_number) as event_at
     from candidate_events
     group by experiment_id, user_id, session_id
 ),

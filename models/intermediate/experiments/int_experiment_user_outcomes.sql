@@ -93,7 +93,8 @@ users as (
 segment_baselines as (
     select
         experiment_id,
-        avg(case when is_converter then 1.0 else 0.0 end) as baseline_rate,
+        -- the average of doubles: Spark's average of decimals keeps only 5 decimal places
+        avg(cast(case when is_converter then 1 else 0 end as double)) as baseline_rate,
         sum(numerator_revenue) / nullif(sum(numerator_orders), 0) as baseline_order_value
     from users
     where is_simulation_candidate and is_in_uplift_segment

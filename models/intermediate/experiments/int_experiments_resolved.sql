@@ -26,7 +26,7 @@ date_range as (
 ),
 
 session_median as (
-    select quantile_disc(session_start_at, 0.5) as data_median_session_start_at
+    select {{ percentile_disc_timestamp('session_start_at', 0.5) }} as data_median_session_start_at
     from sessions
 ),
 
@@ -42,8 +42,8 @@ data_range as (
 variant_lists as (
     select
         experiment_id,
-        list(variant order by variant_index) as variant_names,
-        list(cast(weight as double) order by variant_index) as variant_weights,
+        {{ ordered_list_agg('variant', 'variant_index') }} as variant_names,
+        {{ ordered_list_agg('cast(weight as double)', 'variant_index') }} as variant_weights,
         count(*) as variant_count
     from experiment_variants
     group by experiment_id
@@ -70,7 +70,10 @@ parsed as (
         nullif(trim(uplift_segment), '') as uplift_segment,
         nullif(trim(split_part(uplift_segment, '=', 1)), '') as uplift_segment_name,
         nullif(trim(split_part(uplift_segment, '=', 2)), '') as uplift_segment_value,
-        nullif(trim(uplift_metric), '') as uplift_metric
+        nullif(trim(uplift_metric), '') as uplift_metric,
+        lower(nullif(trim(analysis_plan), '')) as analysis_plan,
+        cast(planned_users as bigint) as planned_users,
+        coalesce(is_aa_test, false) as is_aa_test
     from experiments
 ),
 
@@ -105,7 +108,8 @@ windows as (
             when relative_end_at > window_start_at then relative_end_at
             when data_median_session_start_at > window_start_at then data_median_session_start_at
             else {{ add_microseconds(
-                'window_start_at', microseconds_between('window_start_at', 'data_end_at') ~ ' // 2'
+                'window_start_at',
+                integer_divide(microseconds_between('window_start_at', 'data_end_at'), 2)
             ) }}
         end as window_end_at
     from with_data
@@ -131,6 +135,9 @@ final as (
         uplift_segment_name,
         uplift_segment_value,
         uplift_metric,
+        analysis_plan,
+        planned_users,
+        is_aa_test,
         variant_names,
         variant_weights,
         cast(variant_count as integer) as variant_count,

@@ -20,9 +20,9 @@ final as (
         cast(count(*) as bigint) as orders_with_item,
         cast(sum(case when order_sizes.items_in_order > 1 then 1 else 0 end) as bigint)
             as orders_with_other_items,
-        cast(
-            avg(case when order_sizes.items_in_order > 1 then 1.0 else 0.0 end) as double
-        ) as cross_sell_rate
+        -- the average of doubles: Spark's average of decimals keeps only 5 decimal places
+        avg(cast(case when order_sizes.items_in_order > 1 then 1 else 0 end as double))
+            as cross_sell_rate
     from order_items
     inner join order_sizes
         on order_items.order_key = order_sizes.order_key

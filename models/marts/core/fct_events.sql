@@ -207,12 +207,12 @@ sessionized as (
         + sum(cast(is_session_start as integer)) over user_timeline as session_number,
         -- the id is hashed at the session's first event only (a quarter of the rows) and carried
         -- forward to the session's other events
-        last_value(
-            case when is_session_start then {{ row_hash(['user_id', 'event_id']) }} end ignore nulls
-        ) over user_timeline as session_id,
-        last_value(
-            case when is_session_start then user_event_number end ignore nulls
-        ) over user_timeline as session_first_user_event_number
+        {{ last_value_ignore_nulls(
+            "case when is_session_start then " ~ row_hash(['user_id', 'event_id']) ~ " end"
+        ) }} over user_timeline as session_id,
+        {{ last_value_ignore_nulls(
+            'case when is_session_start then user_event_number end'
+        ) }} over user_timeline as session_first_user_event_number
     from flagged
     -- user_event_number follows (event_at, event_id) one to one; an integer sorts cheaper
     window user_timeline as (

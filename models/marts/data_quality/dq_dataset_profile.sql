@@ -50,8 +50,8 @@ session_counts as (
 
 final as (
     select
-        cast({{ sql_string(var('events_format')) }} as varchar) as events_format,
-        cast({{ sql_string(var('events_path')) }} as varchar) as events_path,
+        cast({{ sql_string(var('events_format')) }} as string) as events_format,
+        cast({{ sql_string(var('events_path')) }} as string) as events_path,
         event_counts.first_event_at,
         event_counts.last_event_at,
         cast(load_counts.raw_rows as bigint) as raw_rows,

@@ -26,7 +26,7 @@ spine as (
 ),
 
 salts as (
-    select cast(unnest(range(1, {{ var('aa_salt_count') }} + 1)) as integer) as salt_index
+    {{ integer_series(1, var('aa_salt_count'), 'salt_index') }}
 ),
 
 aa_buckets as (
@@ -36,7 +36,7 @@ aa_buckets as (
         salts.salt_index,
         {{ experiment_bucket(
             "'md5'",
-            "experiments.salt || ':aa:' || cast(salts.salt_index as varchar)",
+            "experiments.salt || ':aa:' || cast(salts.salt_index as string)",
             'exposures.user_id'
         ) }} as bucket
     from exposures

@@ -135,9 +135,13 @@ sample_ratio as (
         experiment_id,
         {{ json_object_agg('variant', 'exposed_users', 'variant_index') }}
             as exposed_users_by_variant,
-        case when sum(exposed_users) > 0 then sum(
-            power(exposed_users - expected_users, 2) / nullif(expected_users, 0)
-        ) end as srm_chi_square,
+        -- as funnelhouse.stats.srm: users in an arm of weight 0 make the statistic infinite
+        case
+            when sum(exposed_users) = 0 then null
+            when count(*) filter (where weight_share = 0 and exposed_users > 0) > 0
+                then cast('Infinity' as double)
+            else sum(power(exposed_users - expected_users, 2) / nullif(expected_users, 0))
+        end as srm_chi_square,
         count(*) filter (where weight_share > 0) - 1 as srm_degrees_of_freedom
     from with_expected
     group by experiment_id

@@ -51,14 +51,8 @@ look_ranges as (
 ),
 
 look_dates as (
-    select
-        experiment_id,
-        cast(unnest(generate_series(
-            cast(first_look_date as timestamp),
-            cast(last_look_date as timestamp),
-            interval 1 day
-        )) as date) as look_date
-    from look_ranges
+    {{ series_rows('look_ranges', 'look_ranges.first_look_date', 'look_ranges.last_look_date',
+        'look_date', carry=['experiment_id'], by_day=true) }}
 ),
 
 daily_spine as (

@@ -22,10 +22,10 @@
     {%- set source_relation = events_file_rows(path, file_columns) -%}
 {%- else -%}
     {#- No file: an empty relation with the same columns. -#}
-    {%- set source_relation = "(select cast(null as varchar) as source_file, "
-        ~ "cast(null as bigint) as source_row_number, cast(null as varchar) as parse_error, "
-        ~ "cast(null as varchar) as experiment_id, cast(null as varchar) as user_id, "
-        ~ "cast(null as varchar) as variant, cast(null as varchar) as assigned_at limit 0)" -%}
+    {%- set source_relation = "(select cast(null as string) as source_file, "
+        ~ "cast(null as bigint) as source_row_number, cast(null as string) as parse_error, "
+        ~ "cast(null as string) as experiment_id, cast(null as string) as user_id, "
+        ~ "cast(null as string) as variant, cast(null as string) as assigned_at limit 0)" -%}
     {%- do file_columns.update({'experiment_id': 'VARCHAR', 'user_id': 'VARCHAR',
         'variant': 'VARCHAR', 'assigned_at': 'VARCHAR'}) -%}
 {%- endif %}

@@ -36,7 +36,7 @@
     {%- set event_at_ceiling = "timestamp '" ~ var('event_at_ceiling') ~ "'" -%}
 {%- else -%}
     {%- set event_at_ceiling = "timestamp '" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S')
-        ~ "' + interval (" ~ var('future_tolerance_minutes') ~ ") minute" -%}
+        ~ "' + interval '" ~ var('future_tolerance_minutes') ~ "' minute" -%}
 {%- endif -%}
 {%- set new_files = [] -%}
 {%- if execute and is_incremental() -%}
@@ -113,7 +113,7 @@ checked as (
             when
                 purchase_revenue_text is not null and revenue_value is null
                 then 'unparseable_revenue'
-            when isnan(revenue_value) or isinf(revenue_value) then 'non_finite_revenue'
+            when not {{ is_finite('revenue_value') }} then 'non_finite_revenue'
             when revenue_value < 0 then 'negative_revenue'
             when revenue_value > {{ var('max_revenue') }} then 'revenue_too_large'
             when greatest(

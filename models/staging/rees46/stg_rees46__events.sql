@@ -30,17 +30,17 @@ final as (
         source_file,
         source_row_number,
         parse_error,
-        cast(user_id as varchar) as user_id,
-        "{{ event_time_column }}" as event_at,
-        cast(event_type as varchar) as event_type,
-        cast(null as varchar) as event_id,
-        cast({{ events_file_column('user_session', file_columns) }} as varchar) as session_id,
-        cast({{ events_file_column('product_id', file_columns) }} as varchar) as item_id,
-        cast(null as varchar) as order_id,
+        cast(user_id as string) as user_id,
+        {{ adapter.quote(event_time_column) }} as event_at,
+        cast(event_type as string) as event_type,
+        cast(null as string) as event_id,
+        cast({{ events_file_column('user_session', file_columns) }} as string) as session_id,
+        cast({{ events_file_column('product_id', file_columns) }} as string) as item_id,
+        cast(null as string) as order_id,
         {{ events_file_column('price', file_columns) }} as revenue,
-        cast(null as varchar) as device,
-        cast(null as varchar) as channel,
-        cast(null as varchar) as country
+        cast(null as string) as device,
+        cast(null as string) as channel,
+        cast(null as string) as country
     from source_rows
 )
 

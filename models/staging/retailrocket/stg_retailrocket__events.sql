@@ -29,7 +29,7 @@ source_rows as (
 parsed as (
     select
         *,
-        try_cast({{ trim_whitespace('cast(timestamp as varchar)') }} as bigint) as unix_ms
+        try_cast({{ trim_whitespace('cast(timestamp as string)') }} as bigint) as unix_ms
     from source_rows
 ),
 
@@ -38,21 +38,21 @@ final as (
         source_file,
         source_row_number,
         parse_error,
-        cast(visitorid as varchar) as user_id,
+        cast(visitorid as string) as user_id,
         case
             when unix_ms between {{ min_unix_ms }} and {{ max_unix_ms }}
-                then strftime(epoch_ms(unix_ms), '%Y-%m-%d %H:%M:%S.%f')
-            else cast(timestamp as varchar)
+                then {{ unix_ms_as_utc_text('unix_ms') }}
+            else cast(timestamp as string)
         end as event_at,
-        cast(event as varchar) as event_type,
-        cast(null as varchar) as event_id,
-        cast(null as varchar) as session_id,
-        cast({{ events_file_column('itemid', file_columns) }} as varchar) as item_id,
-        cast({{ events_file_column('transactionid', file_columns) }} as varchar) as order_id,
-        cast(null as varchar) as revenue,
-        cast(null as varchar) as device,
-        cast(null as varchar) as channel,
-        cast(null as varchar) as country
+        cast(event as string) as event_type,
+        cast(null as string) as event_id,
+        cast(null as string) as session_id,
+        cast({{ events_file_column('itemid', file_columns) }} as string) as item_id,
+        cast({{ events_file_column('transactionid', file_columns) }} as string) as order_id,
+        cast(null as string) as revenue,
+        cast(null as string) as device,
+        cast(null as string) as channel,
+        cast(null as string) as country
     from parsed
 )
 

@@ -1,11 +1,12 @@
 """Experiment read-out from the warehouse marts: read, check, compute, decide.
 
-``analyze_warehouse`` (in ``experiment``) is the entry point used by ``scripts/analyze.py``;
-``marts`` holds the table contract, ``design`` the checks of an experiment's rows, ``effects``
-the metric rows and multiple-testing families, ``health`` SRM / multi-variant / A/A,
-``looks`` the sequential test over daily looks, ``money`` the ROI inputs, ``verdict`` the
-decision, ``cohorts`` the retention matrix for the report. All statistics come from
-``funnelhouse.stats``.
+``analyze_warehouse`` (in ``experiment``) is the entry point used by ``scripts/analyze.py``
+and returns the typed ``results.AnalysisReport`` (its JSON: ``funnelhouse.report.json_report``);
+``marts`` holds the table contract, ``design`` the checks of an experiment's rows, ``plan`` the
+analysis plan, ``effects`` the metric rows and multiple-testing families, ``health`` SRM /
+multi-variant / A/A, ``looks`` the sequential test over daily looks, ``money`` the ROI inputs,
+``verdict`` the decision, ``cohorts`` the retention matrix for the report. All statistics come
+from ``funnelhouse.stats``.
 
 The exports are imported lazily, so ``funnelhouse.analysis.errors`` (and a CLI that only has to
 report a bad option) does not pay for pandas, scipy and DuckDB.

@@ -11,7 +11,7 @@ The mart is built by another part of the project, so its columns are recognised 
   breakdown with an ``all`` value keeps ``all``; a boolean ``*complete*`` column hides the
   periods that are not fully observed yet.
 
-Anything else gives ``available: false`` with the reason, and the report says so.
+Anything else gives ``available = False`` with the reason, and the report says so.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 from pandas.api import types
 
-from funnelhouse.stats import to_jsonable
+from funnelhouse.analysis.results import CohortMatrix
 
 MAX_COHORTS = 26
 MAX_PERIODS = 16
@@ -34,8 +34,8 @@ _GRAIN = re.compile(r"grain|granularity")
 PREFERRED_GRAIN = "week"
 
 
-def _unavailable(note: str) -> dict[str, Any]:
-    return {"available": False, "note": note}
+def _unavailable(note: str) -> CohortMatrix:
+    return CohortMatrix(available=False, note=note)
 
 
 def _first(columns: list[str], pattern: re.Pattern[str]) -> str | None:
@@ -80,8 +80,9 @@ def _narrow(frame: pd.DataFrame, used: set[str]) -> tuple[pd.DataFrame, list[str
     return frame, kept
 
 
-def cohort_matrix(frame: pd.DataFrame | None) -> dict[str, Any]:
-    """{'available', 'cohorts', 'periods', 'values' (rates, rows = cohorts), ...} or a note."""
+def cohort_matrix(frame: pd.DataFrame | None) -> CohortMatrix:
+    """The matrix (rates, rows = cohorts) with its labels and source, or the reason it is not
+    available."""
     if frame is None:
         return _unavailable("marts.fct_cohort_retention is not available in this warehouse")
     if frame.empty:
@@ -125,19 +126,17 @@ def cohort_matrix(frame: pd.DataFrame | None) -> dict[str, Any]:
         kept.append(f"periods not complete yet ({complete} = false) hidden")
     matrix = grouped.pivot(index=cohort, columns=period, values="rate").sort_index()
     matrix = matrix.iloc[-MAX_COHORTS:, :MAX_PERIODS]
-    return to_jsonable(
-        {
-            "available": True,
-            "source": f"marts.fct_cohort_retention ({source} by {cohort} x {period}"
-            + (f"; {'; '.join(kept)}" if kept else "")
-            + ")",
-            "cohort_column": cohort,
-            "period_column": period,
-            "cohorts": [_label(c) for c in matrix.index],
-            "periods": [int(p) if float(p).is_integer() else float(p) for p in matrix.columns],
-            "values": [[None if pd.isna(v) else float(v) for v in row] for row in matrix.values],
-            "cohort_sizes": None
-            if sizes is None
-            else [None if pd.isna(sizes.get(c)) else int(sizes.get(c)) for c in matrix.index],
-        }
+    return CohortMatrix(
+        available=True,
+        source=f"marts.fct_cohort_retention ({source} by {cohort} x {period}"
+        + (f"; {'; '.join(kept)}" if kept else "")
+        + ")",
+        cohort_column=cohort,
+        period_column=period,
+        cohorts=tuple(_label(c) for c in matrix.index),
+        periods=tuple(int(p) if float(p).is_integer() else float(p) for p in matrix.columns),
+        values=tuple(tuple(None if pd.isna(v) else float(v) for v in row) for row in matrix.values),
+        cohort_sizes=None
+        if sizes is None
+        else tuple(None if pd.isna(sizes.get(c)) else int(sizes.get(c)) for c in matrix.index),
     )

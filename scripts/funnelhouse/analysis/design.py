@@ -2,7 +2,9 @@
 
 Every structural problem becomes an ``AnalysisError`` naming the experiment and the table, so
 the CLI can print one line: no control arm, several primary metrics, an unknown metric type,
-duplicate rows, an empty arm, ...
+duplicate rows, an empty arm, ... Stats rows of an arm the design does not expect (weight 0, or
+not in dim_experiment_variants) are not analysed but counted in ``Design.outside_design``, so
+the health check fails instead of silently ignoring those users.
 """
 
 from __future__ import annotations
@@ -23,11 +25,22 @@ ALL = "all"
 
 @dataclass(frozen=True)
 class Metric:
+    """A metric of the experiment. The optional fields come from the metric registry columns
+    of dim_experiment_metrics when the mart has them (None otherwise): what the metric counts
+    (``event_type``, ``value_kind``: 'count' | 'distinct_orders' | 'revenue', the
+    denominator's ``denominator_value_kind``), its ``unit`` and the money one unit is worth
+    (``value_per_unit``)."""
+
     name: str
     metric_type: str
     role: str
     higher_is_better: bool
     is_revenue: bool  # the value (a ratio's numerator) is money: dim_experiment_metrics.is_revenue
+    value_per_unit: float | None = None
+    unit: str | None = None
+    event_type: str | None = None
+    value_kind: str | None = None
+    denominator_value_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,7 @@ class Design:
     stats: dict[tuple[str, str, str, str], SufficientStats]  # metric, segment, value, variant
     segments: dict[str, tuple[str, ...]]  # segment_name -> values ('all' -> ('all',))
     notes: tuple[str, ...] = ()
+    outside_design: tuple[tuple[str, int, str], ...] = ()  # (variant, users, reason)
 
     @property
     def treatments(self) -> tuple[str, ...]:
@@ -65,6 +79,23 @@ def _flag(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "t", "1", "yes")
     return bool(value)
+
+
+def _optional_text(row: dict[str, Any], column: str) -> str | None:
+    value = row.get(column)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text.lower() or None
+
+
+def _optional_number(row: dict[str, Any], column: str) -> float | None:
+    value = row.get(column)
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _variants(
@@ -130,6 +161,11 @@ def _metrics(experiment_id: str, frame: pd.DataFrame) -> tuple[Metric, ...]:
                 role=role,
                 higher_is_better=_flag(row["higher_is_better"]),
                 is_revenue=_flag(row.get("is_revenue")),
+                value_per_unit=_optional_number(row, "value_per_unit"),
+                unit=_optional_text(row, "unit"),
+                event_type=_optional_text(row, "event_type"),
+                value_kind=_optional_text(row, "value_kind"),
+                denominator_value_kind=_optional_text(row, "denominator_value_kind"),
             )
         )
     names = [m.name for m in metrics]
@@ -163,7 +199,7 @@ def _stats(
         metric, variant = str(row["metric_name"]), str(row["variant"])
         segment, value = str(row["segment_name"]), str(row["segment_value"])
         if metric not in known_metrics or variant not in variants:
-            continue  # rows for metrics/variants not in the design are ignored
+            continue  # not analysed (arms outside the design are counted by _outside_design)
         try:
             stats[(metric, segment, value, variant)] = SufficientStats.from_row(row)
         except ValueError as exc:
@@ -183,12 +219,37 @@ def _stats(
     return stats, ordered
 
 
+def _outside_design(
+    frame: pd.DataFrame, primary: str, variants: tuple[str, ...], registered: set[str]
+) -> tuple[tuple[str, int, str], ...]:
+    """(variant, users, reason) of the primary metric's overall rows of arms not analysed."""
+    outside = []
+    for row in frame.to_dict(orient="records"):
+        variant = str(row["variant"])
+        if variant in variants or str(row["metric_name"]) != primary:
+            continue
+        if (str(row["segment_name"]), str(row["segment_value"])) != (ALL, ALL):
+            continue
+        users = round(float(row["users"] or 0))
+        if users > 0:
+            reason = (
+                "has weight 0 in the design"
+                if variant in registered
+                else "is not in marts.dim_experiment_variants"
+            )
+            outside.append((variant, users, reason))
+    return tuple(outside)
+
+
 def build_design(data: ExperimentData) -> Design:
     """Check the experiment's rows and index them; raise ``AnalysisError`` on bad input."""
     experiment_id = str(data.experiment["experiment_id"])
     control, variants, weights, notes = _variants(experiment_id, data.variants)
     metrics = _metrics(experiment_id, data.metrics)
     stats, segments = _stats(experiment_id, data.stats, metrics, variants)
+    primary_name = next(m.name for m in metrics if m.role == "primary")
+    registered = {str(v) for v in data.variants["variant"]}
+    outside = _outside_design(data.stats, primary_name, variants, registered)
     design = Design(
         experiment_id=experiment_id,
         control=control,
@@ -198,6 +259,7 @@ def build_design(data: ExperimentData) -> Design:
         stats=stats,
         segments=segments,
         notes=tuple(notes),
+        outside_design=outside,
     )
     primary = design.primary.name
     for variant in variants:

@@ -15,30 +15,41 @@ Multiple-testing families (adjusted with Holm by default, Benjamini-Hochberg on 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, fields, replace
 
 from funnelhouse.analysis.design import ALL, Design, Metric
 from funnelhouse.analysis.options import AnalysisOptions
+from funnelhouse.analysis.results import (
+    Adjustment,
+    BayesianSection,
+    CupedSection,
+    MetricResult,
+    PowerSection,
+    SegmentTestResult,
+    SequentialSection,
+    Unavailable,
+)
 from funnelhouse.stats import (
     EffectResult,
     HeterogeneityResult,
     PowerResult,
+    SequentialResult,
     SufficientStats,
     adjust_p_values,
     bayesian_effect,
     estimate_effect,
     heterogeneity_of_effects,
     power_analysis,
-    to_jsonable,
 )
+from funnelhouse.stats.bayesian import expected_losses
 
 UNADJUSTED_GUARDRAIL = "none (guardrails are not adjusted, so harm is never masked)"
 
 
 @dataclass
 class MetricRow:
-    """One comparison; ``effect`` is None when it could not be estimated (see ``note``)."""
+    """One comparison while it is being computed; ``effect`` is None when it could not be
+    estimated (see ``note``). ``metric_result`` turns it into the report's ``MetricResult``."""
 
     metric: Metric
     segment_name: str
@@ -52,7 +63,11 @@ class MetricRow:
     family: str | None = None
     p_value_adjusted: float | None = None
     family_size: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
+    bayesian: BayesianSection | Unavailable | None = None
+    power: PowerSection | Unavailable | None = None
+    power_result: PowerResult | None = None
+    sequential: SequentialSection | Unavailable | None = None
+    sequential_result: SequentialResult | None = None
 
     @property
     def is_overall(self) -> bool:
@@ -71,23 +86,24 @@ def _family(row: MetricRow) -> str | None:
     return {"primary": "primary", "secondary": "secondary metrics"}.get(row.metric.role)
 
 
-def _not_estimable_reason(control: SufficientStats, variant: SufficientStats) -> str | None:
+def not_estimable_reason(row: MetricRow, revenue_available: bool) -> str | None:
+    """Why the comparison cannot be estimated from these rows, or None."""
+    control, variant = row.control_stats, row.variant_stats
+    if row.metric.is_revenue and not revenue_available:
+        return "revenue unavailable: the dataset has no prices (no effect on zeros reported)"
     if control.n < 2 or variant.n < 2:
         return f"too few users (control {control.n}, variant {variant.n})"
+    if row.metric.metric_type == "ratio":
+        if not (control.has_denominator and variant.has_denominator):
+            return "ratio metric without denominator sums"
+        if control.denominator_sum == 0 or variant.denominator_sum == 0:
+            return "ratio metric with a zero denominator in an arm"
     return None
 
 
 def compute_effect(row: MetricRow, options: AnalysisOptions, revenue_available: bool) -> None:
     """Fill ``row.effect`` (or ``row.note``) and the Bayesian summary."""
-    if row.metric.is_revenue and not revenue_available:
-        row.note = "revenue unavailable: the dataset has no prices (no effect on zeros reported)"
-        return
-    reason = _not_estimable_reason(row.control_stats, row.variant_stats)
-    if reason is None and row.metric.metric_type == "ratio":
-        if not (row.control_stats.has_denominator and row.variant_stats.has_denominator):
-            reason = "ratio metric without denominator sums"
-        elif row.control_stats.denominator_sum == 0 or row.variant_stats.denominator_sum == 0:
-            reason = "ratio metric with a zero denominator in an arm"
+    reason = not_estimable_reason(row, revenue_available)
     if reason is not None:
         row.note = reason
         return
@@ -101,11 +117,16 @@ def compute_effect(row: MetricRow, options: AnalysisOptions, revenue_available: 
     if not (math.isfinite(effect.absolute_effect) and math.isfinite(effect.p_value)):
         row.note = "not estimable: degenerate variance"
         return
+    if effect.absolute_se == 0 and effect.absolute_effect == 0 and not effect.exact:
+        row.note = "the metric is constant (the same value for every user in both arms)"
+        return
     row.effect = effect
-    row.extra["bayesian"] = _bayesian(row, options)
+    row.bayesian = _bayesian(row, effect, options)
 
 
-def _bayesian(row: MetricRow, options: AnalysisOptions) -> dict[str, Any] | None:
+def _bayesian(
+    row: MetricRow, effect: EffectResult, options: AnalysisOptions
+) -> BayesianSection | Unavailable:
     try:
         result = bayesian_effect(
             row.control_stats,
@@ -114,27 +135,30 @@ def _bayesian(row: MetricRow, options: AnalysisOptions) -> dict[str, Any] | None
             alpha=options.alpha,
             n_draws=options.bayes_draws,
             seed=options.seed,
+            effect=effect,
         )
     except ValueError as exc:
-        return {"available": False, "note": str(exc)}
+        return Unavailable(note=str(exc))
     if not math.isfinite(result.chance_to_beat_control):
-        return {"available": False, "note": "posterior undefined (zero variance)"}
+        return Unavailable(note="posterior undefined (zero variance)")
     higher = row.metric.higher_is_better
-    return {
-        "available": True,
-        "method": result.method,
-        "effect_scale": result.effect_scale,
-        "effect_mean": result.effect_mean,
-        "credible_level": result.credible_level,
-        "credible_interval": [result.effect_ci_lower, result.effect_ci_upper],
-        "chance_to_beat_control": result.chance_to_beat_control,
+    ship_abs, ship_rel, keep_abs, keep_rel = expected_losses(result, higher)
+    return BayesianSection(
+        method=result.method,
+        effect_scale=result.effect_scale,
+        effect_mean=result.effect_mean,
+        credible_level=result.credible_level,
+        credible_interval=(result.effect_ci_lower, result.effect_ci_upper),
+        chance_to_beat_control=result.chance_to_beat_control,
         # "win" and "loss" follow the metric's good direction
-        "chance_to_win": result.chance_to_beat_control
+        chance_to_win=result.chance_to_beat_control
         if higher
         else 1 - result.chance_to_beat_control,
-        "expected_loss": result.risk_variant if higher else result.risk_control,
-        "expected_loss_of_control": result.risk_control if higher else result.risk_variant,
-    }
+        expected_loss_abs=ship_abs,
+        expected_loss_rel=ship_rel,
+        expected_loss_of_control_abs=keep_abs,
+        expected_loss_of_control_rel=keep_rel,
+    )
 
 
 def build_rows(
@@ -185,7 +209,7 @@ def add_power(rows: list[MetricRow], options: AnalysisOptions, days_elapsed: flo
         if row.effect is None:
             continue
         try:
-            result: PowerResult | None = power_analysis(
+            result = power_analysis(
                 row.control_stats,
                 row.variant_stats,
                 row.metric.metric_type,
@@ -194,11 +218,11 @@ def add_power(rows: list[MetricRow], options: AnalysisOptions, days_elapsed: flo
                 target_power=options.target_power,
                 days_elapsed=days_elapsed,
             )
-        except (ValueError, ZeroDivisionError) as exc:
-            row.extra["power"] = {"available": False, "note": str(exc)}
+        except ValueError as exc:
+            row.power = Unavailable(note=str(exc))
             continue
-        row.extra["power_result"] = result
-        row.extra["power"] = {"available": True, **to_jsonable(result)}
+        row.power_result = result
+        row.power = PowerSection(**{f.name: getattr(result, f.name) for f in fields(result)})
 
 
 @dataclass(frozen=True)
@@ -249,79 +273,77 @@ def heterogeneity_tests(rows: list[MetricRow], method: str) -> list[SegmentTest]
     return adjusted
 
 
-def _ci(lower: float | None, upper: float | None) -> list[float | None]:
-    return [lower, upper]
+def _cuped(row: MetricRow) -> CupedSection:
+    if row.effect is None:
+        return CupedSection(applied=False, reason=row.note)
+    cuped = row.effect.cuped
+    return CupedSection(
+        applied=cuped.applied,
+        reason=cuped.reason,
+        theta=cuped.theta,
+        variance_reduction=cuped.variance_reduction,
+    )
 
 
-def row_to_json(row: MetricRow, alpha: float) -> dict[str, Any]:
-    """The JSON contract of one metric row."""
+def metric_result(row: MetricRow, alpha: float) -> MetricResult:
+    """The report's row of one comparison."""
     e = row.effect
-    bayes = row.extra.get("bayesian") or {}
-    out: dict[str, Any] = {
-        "metric_name": row.metric.name,
-        "metric_type": row.metric.metric_type,
-        "metric_role": row.metric.role,
-        "higher_is_better": row.metric.higher_is_better,
-        "segment_name": row.segment_name,
-        "segment_value": row.segment_value,
-        "variant": row.variant,
-        "control": row.control,
-        "users": row.variant_stats.n,
-        "control_users": row.control_stats.n,
-        "estimable": e is not None,
-        "note": row.note,
-        "control_mean": None if e is None else e.control_mean,
-        "variant_mean": None if e is None else e.variant_mean,
-        "test": None if e is None else e.test,
-        "statistic": None if e is None else e.statistic,
-        "df": None if e is None else e.df,
-        "abs_effect": None if e is None else e.absolute_effect,
-        "abs_se": None if e is None else e.absolute_se,
-        "abs_ci": _ci(None, None) if e is None else _ci(e.absolute_ci_lower, e.absolute_ci_upper),
-        "rel_effect": None if e is None else e.relative_effect,
-        "rel_se": None if e is None else e.relative_se,
-        "rel_ci": _ci(None, None) if e is None else _ci(e.relative_ci_lower, e.relative_ci_upper),
-        "ci_level": 1 - alpha,
-        "p_value": None if e is None else e.p_value,
-        "p_value_adjusted": row.p_value_adjusted,
-        "adjustment": {"family": row.family, "family_size": row.family_size},
-        "significant": (
-            None if row.p_value_adjusted is None else bool(row.p_value_adjusted < alpha)
-        ),
-        "cuped": (
-            {"applied": False, "reason": row.note}
-            if e is None
-            else {
-                "applied": e.cuped.applied,
-                "theta": e.cuped.theta,
-                "variance_reduction": e.cuped.variance_reduction,
-                "reason": e.cuped.reason,
-            }
-        ),
-        "chance_to_win": bayes.get("chance_to_win"),
-        "expected_loss": bayes.get("expected_loss"),
-        "bayesian": row.extra.get("bayesian"),
-        "sequential": row.extra.get("sequential"),
-        "power": row.extra.get("power"),
-    }
-    return to_jsonable(out)
+    bayes = row.bayesian if row.bayesian is not None else Unavailable(note=row.note or "")
+    available = isinstance(bayes, BayesianSection)
+    return MetricResult(
+        metric_name=row.metric.name,
+        metric_type=row.metric.metric_type,
+        metric_role=row.metric.role,
+        higher_is_better=row.metric.higher_is_better,
+        segment_name=row.segment_name,
+        segment_value=row.segment_value,
+        variant=row.variant,
+        control=row.control,
+        users=row.variant_stats.n,
+        control_users=row.control_stats.n,
+        estimable=e is not None,
+        note=row.note,
+        control_mean=None if e is None else e.control_mean,
+        variant_mean=None if e is None else e.variant_mean,
+        test=None if e is None else e.test,
+        statistic=None if e is None else e.statistic,
+        df=None if e is None else e.df,
+        abs_effect=None if e is None else e.absolute_effect,
+        abs_se=None if e is None else e.absolute_se,
+        abs_ci=(None, None) if e is None else (e.absolute_ci_lower, e.absolute_ci_upper),
+        rel_effect=None if e is None else e.relative_effect,
+        rel_se=None if e is None else e.relative_se,
+        rel_ci=(None, None) if e is None else (e.relative_ci_lower, e.relative_ci_upper),
+        ci_level=1 - alpha,
+        p_value=None if e is None else e.p_value,
+        p_value_adjusted=row.p_value_adjusted,
+        adjustment=Adjustment(family=row.family, family_size=row.family_size),
+        significant=None if row.p_value_adjusted is None else bool(row.p_value_adjusted < alpha),
+        exact=False if e is None else e.exact,
+        notes=() if e is None else e.notes,
+        cuped=_cuped(row),
+        chance_to_win=bayes.chance_to_win if available else None,  # type: ignore[union-attr]
+        expected_loss_abs=bayes.expected_loss_abs if available else None,  # type: ignore[union-attr]
+        expected_loss_rel=bayes.expected_loss_rel if available else None,  # type: ignore[union-attr]
+        bayesian=bayes,
+        sequential=row.sequential,
+        power=row.power,
+    )
 
 
-def segment_test_to_json(test: SegmentTest) -> dict[str, Any]:
-    return to_jsonable(
-        {
-            "metric_name": test.metric,
-            "variant": test.variant,
-            "segment_name": test.segment_name,
-            "test": "Cochran's Q (fixed-effect inverse-variance weights)",
-            "scale": test.scale,
-            "segments": list(test.segments_used),
-            "statistic": test.result.statistic,
-            "df": test.result.df,
-            "p_value": test.result.p_value,
-            "p_value_adjusted": test.p_value_adjusted,
-            "i_squared": test.result.i_squared,
-            "pooled_effect": test.result.pooled_effect,
-            "pooled_se": test.result.pooled_se,
-        }
+def segment_test_result(test: SegmentTest) -> SegmentTestResult:
+    return SegmentTestResult(
+        metric_name=test.metric,
+        variant=test.variant,
+        segment_name=test.segment_name,
+        test="Cochran's Q (fixed-effect inverse-variance weights)",
+        scale=test.scale,
+        segments=test.segments_used,
+        statistic=test.result.statistic,
+        df=test.result.df,
+        p_value=test.result.p_value,
+        p_value_adjusted=test.p_value_adjusted,
+        i_squared=test.result.i_squared,
+        pooled_effect=test.result.pooled_effect,
+        pooled_se=test.result.pooled_se,
     )

@@ -16,8 +16,8 @@ from funnelhouse.analysis.effects import (
     adjust_families,
     build_rows,
     heterogeneity_tests,
-    row_to_json,
-    segment_test_to_json,
+    metric_result,
+    segment_test_result,
 )
 from funnelhouse.analysis.errors import AnalysisError
 from funnelhouse.analysis.health import aa_section, multi_variant_section, srm_section
@@ -30,9 +30,27 @@ from funnelhouse.analysis.options import (
     load_roi_assumptions,
     override_assumptions,
 )
+from funnelhouse.analysis.plan import plan_status
 from funnelhouse.analysis.provenance import build_section
-from funnelhouse.analysis.verdict import REAL_BANNER, SIMULATION_BANNER, decision_section
-from funnelhouse.stats import to_jsonable
+from funnelhouse.analysis.results import (
+    AaSection,
+    AnalysisReport,
+    ExperimentError,
+    ExperimentResult,
+    MultiVariantSection,
+    ReportOptions,
+    RoiSection,
+    RoiUnavailable,
+    SimulationCheck,
+    SimulationSection,
+    Skipped,
+    SrmSection,
+    ThompsonSection,
+    Unavailable,
+    VariantInfo,
+)
+from funnelhouse.analysis.verdict import SIMULATION_BANNER, decision_section, framing
+from funnelhouse.stats import RoiResult
 
 DESIGN_FIELDS: tuple[str, ...] = (
     "hash_method",
@@ -51,6 +69,8 @@ DESIGN_FIELDS: tuple[str, ...] = (
 def _flag(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "t", "1", "yes")
+    if isinstance(value, float) and math.isnan(value):
+        return False
     return bool(value) if value is not None else False
 
 
@@ -61,7 +81,7 @@ def revenue_available(profile: dict[str, Any] | None) -> bool:
     return _flag(profile["has_revenue"])
 
 
-def _thompson(design: Design, options: AnalysisOptions) -> dict[str, Any]:
+def _thompson(design: Design, options: AnalysisOptions) -> ThompsonSection | Unavailable:
     from funnelhouse.stats import thompson_weights
 
     primary = design.primary
@@ -74,15 +94,12 @@ def _thompson(design: Design, options: AnalysisOptions) -> dict[str, Any]:
             higher_is_better=primary.higher_is_better,
         )
     except ValueError as exc:
-        return {"available": False, "note": str(exc)}
-    return to_jsonable(
-        {
-            "available": True,
-            "metric_name": primary.name,
-            "method": result.method,
-            "n_draws": result.n_draws,
-            "weights": dict(zip(design.variants, result.weights, strict=True)),
-        }
+        return Unavailable(note=str(exc))
+    return ThompsonSection(
+        metric_name=primary.name,
+        method=result.method,
+        n_draws=result.n_draws,
+        weights=dict(zip(design.variants, result.weights, strict=True)),
     )
 
 
@@ -104,7 +121,7 @@ def _uplift_segment(experiment: dict[str, Any]) -> tuple[str, str] | None:
 
 def _simulation(
     data: ExperimentData, design: Design, rows: list[MetricRow], is_simulated: bool
-) -> dict[str, Any] | None:
+) -> SimulationSection | None:
     """The injected uplift of an offline simulation and whether each arm's CI covers it."""
     if not is_simulated:
         return None
@@ -138,29 +155,111 @@ def _simulation(
         if uplift is not None and effect is not None and effect.relative_ci_lower is not None:
             inside = bool(effect.relative_ci_lower <= float(uplift) <= effect.relative_ci_upper)
         checks.append(
-            {
-                "variant": variant,
-                "injected_uplift": uplift,
-                "metric_name": metric,
-                "segment": None if segment is None else f"{segment[0]}={segment[1]}",
-                "rel_effect": None if effect is None else effect.relative_effect,
-                "rel_ci": None
+            SimulationCheck(
+                variant=variant,
+                injected_uplift=None if uplift is None else float(uplift),
+                metric_name=metric,
+                segment=None if segment is None else f"{segment[0]}={segment[1]}",
+                rel_effect=None if effect is None else effect.relative_effect,
+                rel_ci=None
                 if effect is None
-                else [effect.relative_ci_lower, effect.relative_ci_upper],
-                "inside_rel_ci": inside,
-            }
+                else (effect.relative_ci_lower, effect.relative_ci_upper),
+                inside_rel_ci=inside,
+            )
         )
-    covered = [c["inside_rel_ci"] for c in checks if c["inside_rel_ci"] is not None]
-    return to_jsonable(
-        {
-            "simulated_uplift": default,
-            "uplift_metric": metric,
-            "uplift_segment": experiment.get("uplift_segment"),
-            "note": SIMULATION_BANNER,
-            "checks": checks,
-            "injected_uplift_in_rel_ci": all(covered) if covered else None,
-        }
+    covered = [c.inside_rel_ci for c in checks if c.inside_rel_ci is not None]
+    return SimulationSection(
+        simulated_uplift=default,
+        uplift_metric=metric,
+        uplift_segment=experiment.get("uplift_segment"),
+        note=SIMULATION_BANNER,
+        checks=tuple(checks),
+        injected_uplift_in_rel_ci=all(covered) if covered else None,
     )
+
+
+def _warnings(
+    experiment: dict[str, Any],
+    design: Design,
+    aa: AaSection | Unavailable,
+    has_revenue: bool,
+    multi: MultiVariantSection,
+) -> list[str]:
+    data_health = multi.health
+    warnings: list[str] = []
+    if multi.multi_variant_share is None:
+        warnings.append("share of multi-variant users unknown (null in fct_experiment_health)")
+    if isinstance(aa, AaSection) and aa.verdict != "ok":
+        warnings.append(f"A/A check {aa.verdict!r}: {'; '.join(aa.reasons)}")
+    incomplete = data_health.get("incomplete_window_users")
+    complete = experiment.get("conversion_window_complete")
+    if incomplete:
+        warnings.append(
+            f"{int(incomplete):,} exposed users are left out of metrics whose window had not "
+            "closed by the end of the data (see fct_experiment_health."
+            "incomplete_window_users_by_metric)"
+        )
+    elif incomplete is None and complete is not None and not _flag(complete):
+        warnings.append(
+            "conversion window not complete for every user: late conversions are still missing"
+        )
+    if not has_revenue and any(m.is_revenue for m in design.metrics):
+        warnings.append("revenue unavailable: the dataset has no prices (revenue metrics skipped)")
+    return warnings
+
+
+def _rois(
+    design: Design,
+    rows: list[MetricRow],
+    options: AnalysisOptions,
+    assumptions: RoiAssumptions,
+    **context: Any,
+) -> tuple[dict[str, RoiSection | RoiUnavailable], dict[str, RoiResult | None]]:
+    """The ROI section and library result of every treatment arm."""
+    roi_name = roi_metric(design, options).name
+    overall = {(r.metric.name, r.variant): r for r in rows if r.is_overall}
+    sections: dict[str, RoiSection | RoiUnavailable] = {}
+    results: dict[str, RoiResult | None] = {}
+    for variant in design.treatments:
+        sections[variant], results[variant] = roi_section(
+            design, overall.get((roi_name, variant)), options, assumptions, **context
+        )
+    return sections, results
+
+
+def _variant_info(design: Design) -> tuple[VariantInfo, ...]:
+    return tuple(
+        VariantInfo(variant=v, weight=design.weights[v], is_control=v == design.control)
+        for v in design.variants
+    )
+
+
+def health_sections(
+    data: ExperimentData, design: Design, options: AnalysisOptions
+) -> tuple[SrmSection, MultiVariantSection, AaSection | Unavailable]:
+    """SRM, multi-variant users and the A/A salts."""
+    return (
+        srm_section(design),
+        multi_variant_section(data.health, options),
+        aa_section(design, data.aa, options),
+    )
+
+
+def _coverage(experiment: dict[str, Any]) -> float:
+    value = experiment.get("coverage")
+    coverage = float(value) if value is not None else 1.0
+    return coverage if math.isfinite(coverage) else 1.0
+
+
+def _rows(
+    data: ExperimentData, design: Design, options: AnalysisOptions, has_revenue: bool, **plan: Any
+) -> tuple[list[MetricRow], list]:
+    """Every comparison with its effect, adjustment, power and sequential test."""
+    rows = build_rows(design, options, has_revenue)
+    adjust_families(rows, options.correction)
+    add_power(rows, options, plan["days"])
+    add_sequential(rows, data.daily, options, plan["planned_users"])
+    return rows, heterogeneity_tests(rows, options.correction)
 
 
 def analyze_experiment(
@@ -168,111 +267,69 @@ def analyze_experiment(
     options: AnalysisOptions,
     assumptions: RoiAssumptions,
     profile: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The full, JSON-ready analysis of one experiment (raises AnalysisError on bad input)."""
+) -> ExperimentResult:
+    """The full analysis of one experiment (raises AnalysisError on bad input)."""
     design = build_design(data)
     experiment = data.experiment
-    experiment_id = design.experiment_id
     if not data.health:
         raise AnalysisError(
-            f"experiment {experiment_id!r} has no row in marts.fct_experiment_health"
+            f"experiment {design.experiment_id!r} has no row in marts.fct_experiment_health"
         )
     is_simulated = _flag(experiment.get("is_simulated"))
+    is_aa_test = _flag(experiment.get("is_aa_test"))
     has_revenue = revenue_available(profile)
-    warnings: list[str] = []
-    notes = [*data.notes, *design.notes]
-
     days, days_source = days_observed(experiment, data.daily, design.primary.name)
-    rows = build_rows(design, options, has_revenue)
-    adjust_families(rows, options.correction)
-    add_power(rows, options, days)
-    add_sequential(rows, data.daily, options)
-    tests = heterogeneity_tests(rows, options.correction)
-
-    srm = srm_section(design)
-    multi = multi_variant_section(data.health, options)
-    aa = aa_section(design, data.aa, options)
-    share = multi.get("multi_variant_share")
-    if share is None:
-        warnings.append("share of multi-variant users unknown (null in fct_experiment_health)")
-        share = 0.0
-    if aa.get("available") and aa.get("verdict") != "ok":
-        warnings.append(f"A/A check {aa['verdict']!r}: {'; '.join(aa.get('reasons', []))}")
-    incomplete = data.health.get("incomplete_window_users")
-    if incomplete:
-        warnings.append(
-            f"{int(incomplete):,} exposed users are left out of metrics whose window had not "
-            "closed by the end of the data (see fct_experiment_health."
-            "incomplete_window_users_by_metric)"
-        )
-    elif incomplete is None and (
-        experiment.get("conversion_window_complete") is not None
-        and not _flag(experiment.get("conversion_window_complete"))
-    ):
-        warnings.append(
-            "conversion window not complete for every user: late conversions are still missing"
-        )
-    if not has_revenue and any(m.is_revenue for m in design.metrics):
-        warnings.append("revenue unavailable: the dataset has no prices (revenue metrics skipped)")
-    if not aa.get("available"):
-        notes.append(f"A/A: {aa.get('note')}")
-
-    coverage = experiment.get("coverage")
-    coverage = float(coverage) if coverage is not None else 1.0
-    roi_name = roi_metric(design, options).name
-    overall = {(r.metric.name, r.variant): r for r in rows if r.is_overall}
-    roi_by_variant, roi_results = {}, {}
-    for variant in design.treatments:
-        section, result = roi_section(
-            design,
-            overall.get((roi_name, variant)),
-            options,
-            assumptions,
-            revenue_available=has_revenue,
-            days=days,
-            coverage=coverage if math.isfinite(coverage) else 1.0,
-        )
-        roi_by_variant[variant], roi_results[variant] = section, result
-
+    plan_section, plan = plan_status(experiment, design, data.daily, days)
+    rows, tests = _rows(
+        data, design, options, has_revenue, days=days, planned_users=plan_section.planned_users
+    )
+    srm, multi, aa = health_sections(data, design, options)
+    warnings, notes = _warnings(experiment, design, aa, has_revenue, multi), list(data.notes)
+    notes += [*design.notes, *([f"A/A: {aa.note}"] if isinstance(aa, Unavailable) else [])]
+    share = multi.multi_variant_share
+    money = {"revenue_available": has_revenue, "days": days, "is_aa_test": is_aa_test}
+    roi_by_variant, roi_results = _rois(
+        design, rows, options, assumptions, coverage=_coverage(experiment), **money
+    )
     decision = decision_section(
         design,
         rows,
         tests,
-        srm_flag=srm["flag"],
-        multi_variant_share=float(share),
+        plan=plan,
+        srm_flag=srm.flag,
+        multi_variant_share=0.0 if share is None else float(share),
         rois=roi_results,
         is_simulated=is_simulated,
+        is_aa_test=is_aa_test,
+        salts_verdict=aa.verdict if isinstance(aa, AaSection) else None,
         warnings=warnings,
         options=options,
     )
-    return to_jsonable(
-        {
-            "experiment_id": experiment_id,
-            "description": experiment.get("description"),
-            "is_simulated": is_simulated,
-            "framing": SIMULATION_BANNER if is_simulated else REAL_BANNER,
-            "design": {k: experiment.get(k) for k in DESIGN_FIELDS if k in experiment},
-            "simulation": _simulation(data, design, rows, is_simulated),
-            "control": design.control,
-            "variants": [
-                {"variant": v, "weight": design.weights[v], "is_control": v == design.control}
-                for v in design.variants
-            ],
-            "primary_metric": design.primary.name,
-            "days_observed": days,
-            "days_observed_source": days_source,
-            "srm": srm,
-            "multi_variant": multi,
-            "aa": aa,
-            "metrics": [row_to_json(r, options.alpha) for r in rows],
-            "heterogeneity": [segment_test_to_json(t) for t in tests],
-            "thompson": _thompson(design, options),
-            "roi": roi_by_variant[decision["variant"]],
-            "roi_by_variant": roi_by_variant,
-            "decision": decision,
-            "warnings": warnings,
-            "notes": notes,
-        }
+    return ExperimentResult(
+        experiment_id=design.experiment_id,
+        description=experiment.get("description"),
+        is_simulated=is_simulated,
+        is_aa_test=is_aa_test,
+        framing=framing(is_simulated, is_aa_test),
+        design={k: experiment.get(k) for k in DESIGN_FIELDS if k in experiment},
+        analysis_plan=plan_section,
+        simulation=_simulation(data, design, rows, is_simulated and not is_aa_test),
+        control=design.control,
+        variants=_variant_info(design),
+        primary_metric=design.primary.name,
+        days_observed=days,
+        days_observed_source=days_source,
+        srm=srm,
+        multi_variant=multi,
+        aa=aa,
+        metrics=tuple(metric_result(r, options.alpha) for r in rows),
+        heterogeneity=tuple(segment_test_result(t) for t in tests),
+        thompson=_thompson(design, options),
+        roi=roi_by_variant[decision.variant],
+        roi_by_variant=roi_by_variant,
+        decision=decision,
+        warnings=tuple(warnings),
+        notes=tuple(notes),
     )
 
 
@@ -295,19 +352,43 @@ def _skip_reason(warehouse: Warehouse, experiment_id: str) -> str | None:
     return None
 
 
+def primary_failure(result: ExperimentResult) -> str | None:
+    """Why the primary effect could not be estimated, or None (the run then exits 1)."""
+    primary = result.metric(result.primary_metric, result.decision.variant)
+    if result.decision.decision == "invalid" and primary is not None and not primary.estimable:
+        return f"decision invalid: the primary metric {result.primary_metric!r}: {primary.note}"
+    return None
+
+
+def _report_options(options: AnalysisOptions) -> ReportOptions:
+    return ReportOptions(
+        target_mde=options.target_mde,
+        target_power=options.target_power,
+        max_extra_days=options.max_extra_days,
+        max_multi_variant_share=options.max_multi_variant_share,
+        min_probability_roi_positive=options.min_probability_roi_positive,
+        bayes_draws=options.bayes_draws,
+        roi_draws=options.roi_draws,
+        seed=options.seed,
+        roi_metric=options.roi_metric,
+    )
+
+
 def analyze_warehouse(
     db_path: str | Path,
     experiment_ids: Sequence[str] | None,
     options: AnalysisOptions,
-) -> dict[str, Any]:
-    """Analyse the given experiments (None = all) of a warehouse into the report's JSON.
+    spark: bool = False,
+) -> AnalysisReport:
+    """Analyse the given experiments (None = all) of a warehouse into the typed report.
 
     With one named experiment every problem is an AnalysisError; with all experiments a broken
     experiment is listed under ``errors`` and the others are still analysed, and an experiment
     nobody was exposed to in this data (e.g. a logged test whose assignment log belongs to
-    another dataset) is listed under ``skipped``.
+    another dataset) is listed under ``skipped``. An experiment whose primary effect cannot be
+    estimated is reported with decision 'invalid' and also listed under ``errors``.
     """
-    with Warehouse(db_path) as warehouse:
+    with Warehouse.from_spark(db_path) if spark else Warehouse(db_path) as warehouse:
         contract_notes = warehouse.check_contract()
         assumptions, assumption_notes = load_roi_assumptions(
             warehouse.roi_assumption_rows(), options.roi_assumption_set
@@ -323,42 +404,34 @@ def analyze_warehouse(
         for experiment_id in ids:
             reason = None if strict else _skip_reason(warehouse, experiment_id)
             if reason is not None:
-                skipped.append({"experiment_id": experiment_id, "reason": reason})
+                skipped.append(Skipped(experiment_id=experiment_id, reason=reason))
                 continue
             try:
                 data = warehouse.load_experiment(experiment_id)
                 data.notes.extend(contract_notes)
-                experiments.append(analyze_experiment(data, options, assumptions, profile))
+                result = analyze_experiment(data, options, assumptions, profile)
             except AnalysisError as exc:
                 if strict:
                     raise
-                errors.append({"experiment_id": experiment_id, "error": str(exc)})
+                errors.append(ExperimentError(experiment_id=experiment_id, error=str(exc)))
+                continue
+            experiments.append(result)
+            if (failure := primary_failure(result)) is not None:
+                errors.append(ExperimentError(experiment_id, failure, analysed=True))
         cohorts = cohort_matrix(warehouse.cohort_retention())
-    return to_jsonable(
-        {
-            "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
-            "warehouse": str(db_path),
-            "alpha": options.alpha,
-            "ci_level": 1 - options.alpha,
-            "correction": options.correction,
-            "options": {
-                "target_mde": options.target_mde,
-                "target_power": options.target_power,
-                "max_extra_days": options.max_extra_days,
-                "max_multi_variant_share": options.max_multi_variant_share,
-                "min_probability_roi_positive": options.min_probability_roi_positive,
-                "bayes_draws": options.bayes_draws,
-                "roi_draws": options.roi_draws,
-                "seed": options.seed,
-                "roi_metric": options.roi_metric,
-            },
-            "roi_assumptions": assumptions,
-            "dataset_profile": profile,
-            "build": build,
-            "notes": assumption_notes,
-            "experiments": experiments,
-            "errors": errors,
-            "skipped": skipped,
-            "cohort_retention": cohorts,
-        }
+    return AnalysisReport(
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        warehouse=str(db_path),
+        alpha=options.alpha,
+        ci_level=1 - options.alpha,
+        correction=options.correction,
+        options=_report_options(options),
+        roi_assumptions=assumptions,
+        dataset_profile=profile,
+        build=build,
+        notes=tuple(assumption_notes),
+        experiments=tuple(experiments),
+        errors=tuple(errors),
+        skipped=tuple(skipped),
+        cohort_retention=cohorts,
     )

@@ -1,16 +1,29 @@
-"""Daily cumulative looks: days observed and the always-valid sequential test per metric."""
+"""Daily cumulative looks: days observed and the always-valid sequential test per metric.
+
+The sequential test is tuned (rho) for the planned users of the analysis plan when the registry
+gives them, else for the users at the last look. Its p-values are adjusted within the same
+families as the fixed-horizon ones (the primary over the treatment arms, the secondary metrics);
+guardrails are not adjusted.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
-from funnelhouse.analysis.effects import MetricRow
+from funnelhouse.analysis.effects import UNADJUSTED_GUARDRAIL, MetricRow
 from funnelhouse.analysis.options import AnalysisOptions
-from funnelhouse.stats import SufficientStats, sequential_test, to_jsonable
+from funnelhouse.analysis.results import SequentialLookRow, SequentialSection, Unavailable
+from funnelhouse.stats import (
+    SequentialResult,
+    SufficientStats,
+    adjust_p_values,
+    sequential_test,
+)
 
 EMPTY = SufficientStats(users=0, metric_sum=0.0, metric_sum_squares=0.0)
 
@@ -53,62 +66,81 @@ def _looks(
     return [by_date.get(d, EMPTY) for d in dates]
 
 
-def sequential_for_row(
-    row: MetricRow, records: list[dict[str, Any]], options: AnalysisOptions
-) -> dict[str, Any]:
-    """Always-valid CI and p-value over the daily looks of one overall comparison
-    (``records``: that metric's daily rows, each with its look date in ``_date``)."""
-    if not records:
-        return {"available": False, "note": "no daily looks for this metric"}
-    dates = sorted({r["_date"] for r in records})
-    result = sequential_test(
-        _looks(records, row.control, dates),
-        _looks(records, row.variant, dates),
-        row.metric.metric_type,
-        labels=dates,
-        alpha=options.alpha,
-    )
+def _section(result: SequentialResult, dates: list[dt.date], tuning_source: str):
     last = result.looks[-1]
     stopped = result.stopped_at_index
-    could_stop_early = stopped is not None and stopped < len(dates) - 1
-    return to_jsonable(
-        {
-            "available": True,
-            "method": result.method,
-            "scale": "absolute difference (variant - control), no CUPED",
-            "always_valid_p_value": last.p_value,
-            "ci": [last.ci_lower, last.ci_upper],
-            "looks": len(dates),
-            "first_look": dates[0],
-            "last_look": dates[-1],
-            "significant": stopped is not None,
-            "could_stop_early": could_stop_early,
-            "stopped_at_look": result.stopped_at_look,
-            "stopped_at_day": None if stopped is None else stopped + 1,
-            "days_saved": None if stopped is None else len(dates) - 1 - stopped,
-            "rho": result.rho,
-            "tuning_total_users": result.tuning_total_users,
-            "series": [
-                {
-                    "look": look.look,
-                    "control_users": look.control_users,
-                    "variant_users": look.variant_users,
-                    "estimate": look.estimate,
-                    "se": look.se,
-                    "look_ci": [look.look_ci_lower, look.look_ci_upper],
-                    "ci": [look.ci_lower, look.ci_upper],
-                    "p_value": look.p_value,
-                }
-                for look in result.looks
-            ],
-        }
+    return SequentialSection(
+        method=result.method,
+        scale="absolute difference (variant - control), no CUPED",
+        always_valid_p_value=last.p_value,
+        p_value_adjusted=last.p_value,
+        ci=(last.ci_lower, last.ci_upper),
+        looks=len(dates),
+        first_look=dates[0],
+        last_look=dates[-1],
+        significant=stopped is not None,
+        could_stop_early=stopped is not None and stopped < len(dates) - 1,
+        stopped_at_look=result.stopped_at_look,  # type: ignore[arg-type]
+        stopped_at_day=None if stopped is None else stopped + 1,
+        days_saved=None if stopped is None else len(dates) - 1 - stopped,
+        rho=result.rho,
+        tuning_total_users=result.tuning_total_users,
+        tuning_source=tuning_source,
+        series=tuple(
+            SequentialLookRow(
+                look=look.look,  # type: ignore[arg-type]
+                control_users=look.control_users,
+                variant_users=look.variant_users,
+                estimate=look.estimate,
+                se=look.se,
+                look_ci=(look.look_ci_lower, look.look_ci_upper),
+                ci=(look.ci_lower, look.ci_upper),
+                p_value=look.p_value,
+            )
+            for look in result.looks
+        ),
     )
+
+
+def sequential_for_row(
+    row: MetricRow,
+    records: list[dict[str, Any]],
+    options: AnalysisOptions,
+    planned_users: int | None = None,
+) -> tuple[SequentialSection | Unavailable, SequentialResult | None]:
+    """Always-valid CI and p-value over the daily looks of one overall comparison
+    (``records``: that metric's daily rows, each with its look date in ``_date``), tuned for
+    the planned users when the plan has them."""
+    if not records:
+        return Unavailable(note="no daily looks for this metric"), None
+    dates = sorted({r["_date"] for r in records})
+    try:
+        result = sequential_test(
+            _looks(records, row.control, dates),
+            _looks(records, row.variant, dates),
+            row.metric.metric_type,
+            labels=dates,
+            alpha=options.alpha,
+            tuning_total_users=None if planned_users is None else float(planned_users),
+        )
+    except ValueError as exc:
+        return Unavailable(note=f"daily looks not usable: {exc}"), None
+    source = (
+        "the planned users of the analysis plan"
+        if planned_users is not None
+        else "the users at the last look (no planned users in the registry)"
+    )
+    return _section(result, dates, source), result
 
 
 def add_sequential(
-    rows: list[MetricRow], daily: pd.DataFrame | None, options: AnalysisOptions
+    rows: list[MetricRow],
+    daily: pd.DataFrame | None,
+    options: AnalysisOptions,
+    planned_users: int | None = None,
 ) -> None:
-    """Sequential results on the overall rows (segments get none)."""
+    """Sequential results on the overall rows (segments get none), their always-valid
+    p-values adjusted within the same families as the fixed-horizon ones."""
     by_metric: dict[str, list[dict[str, Any]]] = {}
     for record in [] if daily is None else daily.to_dict(orient="records"):
         record["_date"] = _as_date(record["look_date"])
@@ -117,13 +149,31 @@ def add_sequential(
         if not row.is_overall or row.effect is None:
             continue
         if daily is None:
-            row.extra["sequential"] = {
-                "available": False,
-                "note": "marts.fct_experiment_variant_stats_daily is not in the warehouse",
-            }
+            row.sequential = Unavailable(
+                note="marts.fct_experiment_variant_stats_daily is not in the warehouse"
+            )
             continue
-        section = sequential_for_row(row, by_metric.get(row.metric.name, []), options)
-        if section.get("available") and section.get("always_valid_p_value") is not None:
-            p = section["always_valid_p_value"]
-            section["significant"] = bool(math.isfinite(p) and p < options.alpha)
-        row.extra["sequential"] = section
+        row.sequential, row.sequential_result = sequential_for_row(
+            row, by_metric.get(row.metric.name, []), options, planned_users
+        )
+    _adjust(rows, options)
+
+
+def _adjust(rows: list[MetricRow], options: AnalysisOptions) -> None:
+    families: dict[str, list[MetricRow]] = {}
+    for row in rows:
+        if isinstance(row.sequential, SequentialSection) and row.family != UNADJUSTED_GUARDRAIL:
+            families.setdefault(str(row.family), []).append(row)
+    for members in families.values():
+        raw = [m.sequential.always_valid_p_value for m in members]  # type: ignore[union-attr]
+        adjusted = adjust_p_values([min(1.0, max(0.0, p)) for p in raw], options.correction)
+        for member, p in zip(members, adjusted, strict=True):
+            member.sequential = replace(
+                member.sequential,  # type: ignore[arg-type]
+                p_value_adjusted=p,
+                significant=bool(math.isfinite(p) and p < options.alpha),
+            )
+    for row in rows:
+        if isinstance(row.sequential, SequentialSection) and row.family == UNADJUSTED_GUARDRAIL:
+            p = row.sequential.always_valid_p_value
+            row.sequential = replace(row.sequential, significant=bool(p < options.alpha))

@@ -1,4 +1,5 @@
-"""Read the experiment marts from a DuckDB warehouse (read-only, aggregate tables only).
+"""Read the experiment marts from a DuckDB warehouse (read-only, aggregate tables only), or from
+a Spark-built one (its Parquet tables read through DuckDB, funnelhouse.spark_warehouse).
 
 The contract (schema ``marts``) is ``REQUIRED_COLUMNS``: a table listed there must have at
 least those columns (extra columns are ignored); ``OPTIONAL_TABLES`` may be absent, and the
@@ -17,6 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from funnelhouse import spark_warehouse
 from funnelhouse.analysis.errors import AnalysisError
 from funnelhouse.stats.sufficient import SUM_COLUMNS
 
@@ -33,6 +35,9 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "window_start_at",
         "window_end_at",
         "conversion_window_complete",
+        "analysis_plan",
+        "planned_users",
+        "is_aa_test",
     ),
     "dim_experiment_variants": (
         "experiment_id",
@@ -94,18 +99,30 @@ def _clean(value: Any) -> Any:
 
 
 class Warehouse:
-    """A read-only connection to a DuckDB warehouse with the experiment marts."""
+    """A read-only connection to a DuckDB warehouse with the experiment marts (or, with
+    `connection`, to the views of a Spark-built one: see ``from_spark``)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, connection: duckdb.DuckDBPyConnection | None = None):
         self.path = Path(path)
-        if not self.path.is_file():
+        if connection is not None:
+            self.connection = connection
+        elif not self.path.is_file():
             raise AnalysisError(f"warehouse file not found: {self.path}")
-        try:
-            self.connection = duckdb.connect(str(self.path), read_only=True)
-        except duckdb.Error as exc:
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-            raise AnalysisError(f"cannot open {self.path} read-only: {first_line}") from exc
+        else:
+            try:
+                self.connection = duckdb.connect(str(self.path), read_only=True)
+            except duckdb.Error as exc:
+                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+                raise AnalysisError(f"cannot open {self.path} read-only: {first_line}") from exc
         self._columns = self._load_columns()
+
+    @classmethod
+    def from_spark(cls, spark_dir: str | Path) -> Warehouse:
+        """The marts and seeds of a Spark warehouse folder (dbt target spark)."""
+        try:
+            return cls(spark_dir, connection=spark_warehouse.connect(Path(spark_dir)))
+        except (spark_warehouse.SparkWarehouseError, duckdb.Error) as exc:
+            raise AnalysisError(str(exc).strip().splitlines()[0]) from exc
 
     def close(self) -> None:
         self.connection.close()

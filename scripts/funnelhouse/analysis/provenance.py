@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from funnelhouse.analysis.results import BuildSection
 from funnelhouse.refresh.fingerprint import matching_files
 
 NO_BUILD_INFO = (
@@ -45,19 +46,22 @@ def staleness_warnings(info: dict[str, Any]) -> list[str]:
     return warnings
 
 
-def build_section(info: dict[str, Any] | None) -> dict[str, Any]:
+def build_section(info: dict[str, Any] | None) -> BuildSection:
     """The report's `build` section: the provenance row, plus its warnings."""
     if info is None:
-        return {"available": False, "note": NO_BUILD_INFO, "warnings": [NO_BUILD_INFO]}
-    return {"available": True, **info, "warnings": staleness_warnings(info)}
+        return BuildSection(available=False, note=NO_BUILD_INFO, info={}, warnings=(NO_BUILD_INFO,))
+    return BuildSection(
+        available=True, note=None, info=info, warnings=tuple(staleness_warnings(info))
+    )
 
 
-def describe(build: dict[str, Any]) -> str:
+def describe(section: BuildSection) -> str:
     """One line: the events file, its rows and fingerprint, and the build."""
-    if not build.get("available"):
-        return str(build["note"])
+    if not section.available:
+        return str(section.note)
+    build = section.info
     sha = build.get("events_sha256")
-    finished = build.get("build_finished_at")  # a datetime, or its ISO text once JSON-ready
+    finished = build.get("build_finished_at")  # a datetime
     finished = f"{str(finished)[:19].replace('T', ' ')} UTC" if finished else "unfinished"
     return (
         f"data: {build['events_path']} ({build['events_format']}; "

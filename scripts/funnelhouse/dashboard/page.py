@@ -10,7 +10,9 @@ import pandas as pd
 from funnelhouse.dashboard import charts
 from funnelhouse.dashboard.data import DashboardData
 from funnelhouse.report.fmt import DASH
-from funnelhouse.report.html import CSS, _table, e
+from funnelhouse.report.html import CSS
+from funnelhouse.report.html_sections import e
+from funnelhouse.report.html_sections import table as _table
 
 EXTRA_CSS = "td img { display: inline; margin: 0; height: 22px; width: auto; }"
 

@@ -1,10 +1,19 @@
-"""Write the analysis result as JSON (strict: non-finite numbers were already made null)."""
+"""The JSON of an analysis: the one place a typed ``AnalysisReport`` becomes JSON.
+
+``report_json`` converts the dataclasses generically (field names are the keys, tuples become
+lists, non-finite numbers null, dates ISO strings); ``write_json`` writes it strictly.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from funnelhouse.stats.serialize import to_jsonable
+
+if TYPE_CHECKING:
+    from funnelhouse.analysis.results import AnalysisReport
 
 
 def write_text(path: str | Path, text: str) -> Path:
@@ -17,5 +26,11 @@ def write_text(path: str | Path, text: str) -> Path:
     return path
 
 
-def write_json(path: str | Path, result: dict[str, Any]) -> Path:
-    return write_text(path, json.dumps(result, indent=2, allow_nan=False) + "\n")
+def report_json(report: AnalysisReport) -> dict[str, Any]:
+    """The JSON document of an analysis (README "JSON")."""
+    return to_jsonable(report)
+
+
+def write_json(path: str | Path, report: AnalysisReport) -> Path:
+    document = report_json(report)
+    return write_text(path, json.dumps(document, indent=2, allow_nan=False) + "\n")

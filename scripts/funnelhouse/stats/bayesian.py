@@ -8,11 +8,15 @@
   above ``EXACT_MAX_SUCCESSES`` conversions in the smaller arm the difference of the two Betas is
   approximated by a normal with the Beta means and variances (skewness < 0.01 there), which
   keeps the cost independent of the sample size.
-* mean / ratio: GrowthBook-style normal approximation on the RELATIVE effect
-  (variant/control - 1) with a flat prior: effect ~ N(relative estimate, relative se^2), using
-  the frequentist delta-method estimate (CUPED-adjusted when applicable).
+* mean / ratio, and binomial metrics with CUPED applied: GrowthBook-style normal approximation
+  on the RELATIVE effect ((variant - control) / |control|) with a flat prior: effect ~
+  N(relative estimate, relative se^2), from exactly the estimate the frequentist test uses
+  (CUPED-adjusted when applied), so the chance to beat control and the p-value agree; when the
+  relative effect is undefined (control mean 0) the same on the absolute effect.
 
-Risk (expected loss) of shipping an arm is E[max(other - shipped, 0)] on the effect scale.
+Risk (expected loss) of shipping an arm is E[max(other - shipped, 0)] on the effect scale;
+``expected_losses`` states it on both scales (absolute in the metric's unit, relative as a
+fraction of |control mean| = ``reference_mean``).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from scipy import special
 from scipy import stats as sps
 
 from funnelhouse.stats.estimates import arm_estimate
-from funnelhouse.stats.frequentist import estimate_effect
+from funnelhouse.stats.frequentist import EffectResult, estimate_effect
 from funnelhouse.stats.sufficient import SufficientStats, check_metric_type
 
 PRIOR_ALPHA = 1.0
@@ -36,7 +40,8 @@ EXACT_MAX_SUCCESSES = 50_000
 
 @dataclass(frozen=True)
 class BayesianResult:
-    """Posterior summary; ``effect_scale`` is 'absolute' (binomial) or 'relative' (fraction)."""
+    """Posterior summary; ``effect_scale`` is 'absolute' (metric unit) or 'relative' (fraction of
+    |``reference_mean``|, the control mean the relative effect divides by)."""
 
     metric_type: str
     method: str
@@ -48,6 +53,7 @@ class BayesianResult:
     chance_to_beat_control: float
     risk_control: float
     risk_variant: float
+    reference_mean: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -163,25 +169,81 @@ def beta_binomial_effect(
         chance_to_beat_control=chance,
         risk_control=risk_control,
         risk_variant=risk_variant,
+        reference_mean=control.mean,
+    )
+
+
+def normal_effect(
+    estimate: float,
+    se: float,
+    metric_type: str,
+    *,
+    scale: str,
+    reference_mean: float,
+    method: str,
+    alpha: float = 0.05,
+) -> BayesianResult:
+    """Flat-prior normal posterior N(estimate, se^2) of the effect on ``scale``."""
+    z = float(sps.norm.ppf(1.0 - alpha / 2.0))
+    return BayesianResult(
+        metric_type=metric_type,
+        method=method,
+        effect_scale=scale,
+        effect_mean=estimate,
+        credible_level=1.0 - alpha,
+        effect_ci_lower=estimate - z * se,
+        effect_ci_upper=estimate + z * se,
+        chance_to_beat_control=normal_chance_to_beat(estimate, se),
+        risk_control=normal_expected_positive_part(estimate, se),
+        risk_variant=normal_expected_positive_part(-estimate, se),
+        reference_mean=reference_mean,
     )
 
 
 def normal_relative_effect(
-    relative_effect: float, relative_se: float, metric_type: str, *, alpha: float = 0.05
+    relative_effect: float,
+    relative_se: float,
+    metric_type: str,
+    *,
+    alpha: float = 0.05,
+    reference_mean: float = math.nan,
 ) -> BayesianResult:
     """Flat-prior normal posterior on the relative effect."""
-    z = float(sps.norm.ppf(1.0 - alpha / 2.0))
-    return BayesianResult(
-        metric_type=metric_type,
+    return normal_effect(
+        relative_effect,
+        relative_se,
+        metric_type,
+        scale="relative",
+        reference_mean=reference_mean,
         method="normal approximation on the relative effect, flat prior",
-        effect_scale="relative",
-        effect_mean=relative_effect,
-        credible_level=1.0 - alpha,
-        effect_ci_lower=relative_effect - z * relative_se,
-        effect_ci_upper=relative_effect + z * relative_se,
-        chance_to_beat_control=normal_chance_to_beat(relative_effect, relative_se),
-        risk_control=normal_expected_positive_part(relative_effect, relative_se),
-        risk_variant=normal_expected_positive_part(-relative_effect, relative_se),
+        alpha=alpha,
+    )
+
+
+def gaussian_from_effect(effect: EffectResult, alpha: float = 0.05) -> BayesianResult:
+    """GrowthBook's Gaussian posterior on the test's own (CUPED-adjusted) estimate: relative,
+    or absolute when the relative effect is undefined (control mean 0)."""
+    cuped = " (CUPED-adjusted)" if effect.cuped.applied else ""
+    reference = (
+        effect.cuped.control_adjusted_mean
+        if effect.cuped.applied and effect.cuped.control_adjusted_mean is not None
+        else effect.control_mean
+    )
+    if effect.relative_effect is not None and effect.relative_se is not None:
+        estimate, se, scale, why = effect.relative_effect, effect.relative_se, "relative", ""
+    else:
+        estimate, se, scale = effect.absolute_effect, effect.absolute_se, "absolute"
+        why = " (relative effect undefined: control mean 0)"
+    if not se > 0:
+        raise ValueError("posterior undefined: the effect has no variance")
+    return normal_effect(
+        estimate,
+        se,
+        effect.metric_type,
+        scale=scale,
+        reference_mean=reference,
+        method=f"normal approximation on the {scale} effect{cuped}, flat prior{why}",
+        alpha=alpha,
     )
 
 
@@ -194,16 +256,43 @@ def bayesian_effect(
     use_cuped: bool = True,
     n_draws: int = 200_000,
     seed: int = 0,
+    effect: EffectResult | None = None,
 ) -> BayesianResult:
-    """Chance to beat control, risks and credible interval (see module docstring)."""
+    """Chance to beat control, risks and credible interval (see module docstring).
+
+    ``effect`` is the frequentist result of the same comparison (computed when None): the
+    Gaussian posterior is built from its estimate, and a binomial comparison uses the exact
+    Beta posteriors unless that estimate is CUPED-adjusted."""
     check_metric_type(metric_type)
-    if metric_type == "binomial":
+    if effect is None:
+        effect = estimate_effect(control, variant, metric_type, alpha=alpha, use_cuped=use_cuped)
+    if metric_type == "binomial" and not effect.cuped.applied:
         return beta_binomial_effect(control, variant, alpha=alpha, n_draws=n_draws, seed=seed)
-    effect = estimate_effect(control, variant, metric_type, alpha=alpha, use_cuped=use_cuped)
-    if effect.relative_effect is None or effect.relative_se is None:
-        raise ValueError("relative effect undefined: control mean is 0")
-    return normal_relative_effect(
-        effect.relative_effect, effect.relative_se, metric_type, alpha=alpha
+    return gaussian_from_effect(effect, alpha)
+
+
+def expected_losses(
+    result: BayesianResult, higher_is_better: bool
+) -> tuple[float, float | None, float, float | None]:
+    """(loss of shipping the variant, abs; relative; loss of keeping control, abs; relative).
+
+    "Loss" follows the metric's good direction; absolute values are in the metric's unit,
+    relative ones are fractions of |reference_mean| (None when it is 0 or unknown)."""
+    ship, keep = (
+        (result.risk_variant, result.risk_control)
+        if higher_is_better
+        else (result.risk_control, result.risk_variant)
+    )
+    scale = abs(result.reference_mean)
+    usable = math.isfinite(scale) and scale > 0
+    if result.effect_scale == "relative":
+        to_abs = scale if usable else math.nan
+        return ship * to_abs, ship, keep * to_abs, keep
+    return (
+        ship,
+        ship / scale if usable else None,
+        keep,
+        keep / scale if usable else None,
     )
 
 

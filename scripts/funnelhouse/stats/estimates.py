@@ -26,7 +26,12 @@ class ArmEstimate:
 
 
 def binomial_arm_estimate(stats: SufficientStats) -> ArmEstimate:
-    """Conversion rate p and Bernoulli variance p(1-p)."""
+    """Conversion rate p and Bernoulli variance p(1-p); successes must lie in [0, users]."""
+    if not 0 <= stats.metric_sum <= stats.n:
+        raise ValueError(
+            f"a binomial arm has {stats.metric_sum:g} successes among {stats.n} users "
+            "(must be between 0 and the users)"
+        )
     p = stats.mean
     variance = float(moments.bernoulli_variance(p))
     return ArmEstimate(mean=p, per_user_variance=variance, users=stats.n)

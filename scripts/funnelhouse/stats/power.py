@@ -18,10 +18,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats as sps
+from scipy import special
 
 from funnelhouse.stats.cuped import cuped_adjust
-from funnelhouse.stats.estimates import arm_estimate
+from funnelhouse.stats.estimates import ArmEstimate, arm_estimate
 from funnelhouse.stats.sufficient import SufficientStats, check_metric_type
 
 
@@ -56,16 +56,16 @@ def standard_error_of_difference(
 
 def power_at_effect(effect: float, standard_error: float, alpha: float = 0.05) -> float:
     """Two-sided power Phi(|d|/se - z) + Phi(-|d|/se - z), z = z_{1-alpha/2}."""
-    z = sps.norm.ppf(1.0 - alpha / 2.0)
+    z = special.ndtri(1.0 - alpha / 2.0)
     shift = abs(effect) / standard_error
-    return float(sps.norm.cdf(shift - z) + sps.norm.cdf(-shift - z))
+    return float(special.ndtr(shift - z) + special.ndtr(-shift - z))
 
 
 def minimum_detectable_effect(
     standard_error: float, alpha: float = 0.05, power: float = 0.8
 ) -> float:
     """(z_{1-alpha/2} + z_power) * se."""
-    return float((sps.norm.ppf(1.0 - alpha / 2.0) + sps.norm.ppf(power)) * standard_error)
+    return float((special.ndtri(1.0 - alpha / 2.0) + special.ndtri(power)) * standard_error)
 
 
 def required_users(
@@ -81,7 +81,7 @@ def required_users(
     n_control = (z_{1-alpha/2} + z_power)^2 (s_c^2 + s_t^2 / ratio) / effect^2 (rounded up)."""
     if effect == 0:
         raise ValueError("effect must be non-zero")
-    multiplier = (sps.norm.ppf(1.0 - alpha / 2.0) + sps.norm.ppf(power)) ** 2
+    multiplier = (special.ndtri(1.0 - alpha / 2.0) + special.ndtri(power)) ** 2
     n_control = multiplier * (control_variance + variant_variance / allocation_ratio) / effect**2
     return math.ceil(n_control), math.ceil(n_control * allocation_ratio)
 
@@ -93,6 +93,29 @@ def days_needed(
     rate = users_so_far / days_elapsed
     extra = 0 if users_needed <= users_so_far else math.ceil((users_needed - users_so_far) / rate)
     return rate, extra, math.ceil(days_elapsed) + extra
+
+
+def _arm_estimates(
+    control: SufficientStats, variant: SufficientStats, metric_type: str, use_cuped: bool
+) -> tuple[ArmEstimate, ArmEstimate, bool]:
+    """The arms' estimates, CUPED-adjusted when asked and applicable (and whether it was)."""
+    c, v = arm_estimate(control, metric_type), arm_estimate(variant, metric_type)
+    if use_cuped:
+        cuped, adj_c, adj_v = cuped_adjust(control, variant, metric_type)
+        if cuped.applied and adj_c is not None and adj_v is not None:
+            return adj_c, adj_v, True
+    return c, v, False
+
+
+def _duration(
+    needed_c: int, needed_v: int, users_c: int, users_v: int, days_elapsed: float | None
+) -> tuple[float | None, int | None, int | None]:
+    """(users per day, extra days, total days); the arm furthest from its target drives it."""
+    if days_elapsed is None or not days_elapsed > 0:
+        return None, None, None
+    rate_c, extra_c, total_c = days_needed(needed_c, users_c, days_elapsed)
+    rate_v, extra_v, total_v = days_needed(needed_v, users_v, days_elapsed)
+    return rate_c + rate_v, max(extra_c, extra_v), max(total_c, total_v)
 
 
 def power_analysis(
@@ -110,16 +133,15 @@ def power_analysis(
     check_metric_type(metric_type)
     if relative_mde == 0:
         raise ValueError("relative_mde must be non-zero")
-    c, v = arm_estimate(control, metric_type), arm_estimate(variant, metric_type)
-    cuped_applied = False
-    if use_cuped:
-        cuped, adj_c, adj_v = cuped_adjust(control, variant, metric_type)
-        if cuped.applied and adj_c is not None and adj_v is not None:
-            c, v, cuped_applied = adj_c, adj_v, True
+    c, v, cuped_applied = _arm_estimates(control, variant, metric_type, use_cuped)
     baseline = control.ratio if metric_type == "ratio" else control.mean
     if baseline == 0:
-        raise ValueError("control mean is 0: relative MDE undefined")
+        raise ValueError("the control mean is 0: a relative MDE is undefined")
     se = standard_error_of_difference(c.per_user_variance, c.users, v.per_user_variance, v.users)
+    if not se > 0:
+        raise ValueError(
+            "the metric is constant in both arms (no variance): power and sample size are undefined"
+        )
     target_effect = relative_mde * abs(baseline)
     detectable = minimum_detectable_effect(se, alpha, target_power)
     n_c, n_v = required_users(
@@ -130,13 +152,7 @@ def power_analysis(
         power=target_power,
         allocation_ratio=variant.n / control.n,
     )
-    rate = extra = total = None
-    if days_elapsed is not None and days_elapsed > 0:
-        # the arm that is furthest from its target drives the duration
-        rate_c, extra_c, total_c = days_needed(n_c, control.n, days_elapsed)
-        rate_v, extra_v, total_v = days_needed(n_v, variant.n, days_elapsed)
-        rate = rate_c + rate_v
-        extra, total = max(extra_c, extra_v), max(total_c, total_v)
+    rate, extra, total = _duration(n_c, n_v, control.n, variant.n, days_elapsed)
     return PowerResult(
         alpha=alpha,
         target_power=target_power,

@@ -1,12 +1,15 @@
 """Return on investment of shipping a change, with uncertainty from the measured lift.
 
-The relative lift (on conversion rate or on revenue per user) is drawn from
-N(lift, lift_se^2) with a seeded generator; every money quantity is a function of the lift:
+The relative lift (on a conversion rate, on units per user, or on revenue per user) is drawn
+from N(lift, lift_se^2) with a seeded generator; every money quantity is a function of the lift:
 
     exposed users / month         = monthly_users * rollout_share
-    incremental conversions / mo  = exposed * conversion_rate * lift   (conversion-rate lift only;
+    incremental conversions / mo  = exposed * conversion_rate * lift   (conversions or units;
                                     None for a revenue-per-user lift, where it is not identified)
     incremental revenue / month   = exposed * conversion_rate * average_order_value * lift
+
+(``conversion_rate`` is the baseline units per user: a conversion rate, orders per user, or 1
+for revenue per user; ``average_order_value`` is the money one unit is worth.)
     incremental gross profit / mo = incremental revenue * gross_margin
     gross profit over horizon     = monthly gross profit * horizon_months
     total cost                    = implementation_cost + monthly_running_cost * horizon_months
@@ -28,7 +31,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-LiftMetric = Literal["conversion_rate", "revenue_per_user"]
+LiftMetric = Literal["conversion_rate", "units_per_user", "revenue_per_user"]
+LIFT_METRICS: tuple[str, ...] = ("conversion_rate", "units_per_user", "revenue_per_user")
 DAYS_PER_MONTH = 365.25 / 12.0
 
 
@@ -68,8 +72,8 @@ class RoiInputs:
             raise ValueError("rollout_share must be in (0, 1]")
         if self.horizon_months <= 0:
             raise ValueError("horizon_months must be > 0")
-        if self.lift_metric not in ("conversion_rate", "revenue_per_user"):
-            raise ValueError("lift_metric must be 'conversion_rate' or 'revenue_per_user'")
+        if self.lift_metric not in LIFT_METRICS:
+            raise ValueError(f"lift_metric must be one of {LIFT_METRICS}")
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class RoiResult:
     alpha: float
     n_draws: int
     seed: int
+    horizon_months: float
     total_cost: float
     break_even_lift: float | None
     incremental_conversions_per_month: Interval | None
@@ -182,11 +187,12 @@ def roi_analysis(
         alpha=alpha,
         n_draws=n_draws,
         seed=seed,
+        horizon_months=inputs.horizon_months,
         total_cost=cost,
         break_even_lift=break_even_lift(inputs),
         incremental_conversions_per_month=(
             summarise(incremental_conversions_per_month)
-            if inputs.lift_metric == "conversion_rate"
+            if inputs.lift_metric != "revenue_per_user"
             else None
         ),
         incremental_revenue_per_month=summarise(incremental_revenue_per_month),

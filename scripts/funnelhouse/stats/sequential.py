@@ -93,6 +93,54 @@ def always_valid_p_value(
     return np.minimum(1.0, np.sqrt(n_rho2 + 1.0) * np.exp(exponent))
 
 
+@dataclass(frozen=True)
+class _LookEstimate:
+    """One look's estimate of variant - control and its always-valid pieces."""
+
+    estimate: float
+    variance: float
+    half_width: float
+    p_value: float
+
+    def fields(self) -> dict[str, float]:
+        return {
+            "estimate": self.estimate,
+            "se": math.sqrt(self.variance),
+            "look_ci_lower": self.estimate - self.half_width,
+            "look_ci_upper": self.estimate + self.half_width,
+        }
+
+
+def _look_estimate(
+    control: SufficientStats, variant: SufficientStats, metric_type: str, rho: float, alpha: float
+) -> _LookEstimate | None:
+    """None when the look cannot be estimated (fewer than 2 users in an arm, no variance)."""
+    if control.n < 2 or variant.n < 2:
+        return None
+    c, v = arm_estimate(control, metric_type), arm_estimate(variant, metric_type)
+    variance = c.variance_of_mean + v.variance_of_mean
+    if not (variance > 0 and math.isfinite(variance)):
+        return None
+    total = control.n + variant.n
+    estimate = v.mean - c.mean
+    half = float(confidence_sequence_half_width(variance, total, rho, alpha))
+    p_value = float(always_valid_p_value(estimate, variance, total, rho))
+    return _LookEstimate(estimate, variance, half, p_value)
+
+
+def _check_looks(
+    control_looks: Sequence[SufficientStats],
+    variant_looks: Sequence[SufficientStats],
+    labels: Sequence[Hashable] | None,
+) -> list[Hashable]:
+    if len(control_looks) != len(variant_looks) or not control_looks:
+        raise ValueError("need the same, non-zero number of control and variant looks")
+    labels = list(range(len(control_looks))) if labels is None else list(labels)
+    if len(labels) != len(control_looks):
+        raise ValueError("labels must match the number of looks")
+    return labels
+
+
 def sequential_test(
     control_looks: Sequence[SufficientStats],
     variant_looks: Sequence[SufficientStats],
@@ -104,15 +152,10 @@ def sequential_test(
 ) -> SequentialResult:
     """Always-valid CI and p-value per cumulative look, and the first look with p < alpha."""
     check_metric_type(metric_type)
-    if len(control_looks) != len(variant_looks) or not control_looks:
-        raise ValueError("need the same, non-zero number of control and variant looks")
-    labels = list(range(len(control_looks))) if labels is None else list(labels)
-    if len(labels) != len(control_looks):
-        raise ValueError("labels must match the number of looks")
+    labels = _check_looks(control_looks, variant_looks, labels)
     if tuning_total_users is None:
         tuning_total_users = float(control_looks[-1].n + variant_looks[-1].n)
     rho = optimal_rho(tuning_total_users, alpha)
-
     looks: list[SequentialLook] = []
     running_p, lower, upper = 1.0, -math.inf, math.inf
     stopped: int | None = None
@@ -122,23 +165,12 @@ def sequential_test(
         fields: dict[str, float | None] = dict.fromkeys(
             ("estimate", "se", "look_ci_lower", "look_ci_upper"), None
         )
-        if control.n >= 2 and variant.n >= 2:
-            c, v = arm_estimate(control, metric_type), arm_estimate(variant, metric_type)
-            variance = c.variance_of_mean + v.variance_of_mean
-            if variance > 0 and math.isfinite(variance):
-                total = control.n + variant.n
-                estimate = v.mean - c.mean
-                half = float(confidence_sequence_half_width(variance, total, rho, alpha))
-                running_p = min(
-                    running_p, float(always_valid_p_value(estimate, variance, total, rho))
-                )
-                lower, upper = max(lower, estimate - half), min(upper, estimate + half)
-                fields = {
-                    "estimate": estimate,
-                    "se": math.sqrt(variance),
-                    "look_ci_lower": estimate - half,
-                    "look_ci_upper": estimate + half,
-                }
+        look = _look_estimate(control, variant, metric_type, rho, alpha)
+        if look is not None:
+            running_p = min(running_p, look.p_value)
+            lower = max(lower, look.estimate - look.half_width)
+            upper = min(upper, look.estimate + look.half_width)
+            fields = dict(look.fields())
         if stopped is None and running_p < alpha:
             stopped = index
         looks.append(

@@ -9,6 +9,7 @@ import pytest
 from funnelhouse.analysis import AnalysisError, AnalysisOptions, analyze_warehouse
 from funnelhouse.analysis.design import build_design
 from funnelhouse.analysis.marts import REQUIRED_COLUMNS, ExperimentData
+from funnelhouse.report.json_report import report_json
 from funnelhouse.synthetic_marts import (
     ExperimentSpec,
     build_warehouse,
@@ -115,7 +116,7 @@ def segment_warehouse(tmp_path_factory):
 
 
 def test_ship_to_segment_when_a_segment_is_harmed(segment_warehouse):
-    result = analyze_warehouse(segment_warehouse, ["one_click"], AnalysisOptions())
+    result = report_json(analyze_warehouse(segment_warehouse, ["one_click"], AnalysisOptions()))
     decision = result["experiments"][0]["decision"]
     assert decision["decision"] == "ship to segment", decision["reasons"]
     assert "device=mobile" in decision["segments_to_ship"]

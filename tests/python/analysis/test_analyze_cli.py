@@ -13,13 +13,14 @@ import pytest
 from conftest import REPO, SPECS, metric_row, run_cli
 from funnelhouse.analysis import AnalysisOptions, analyze_warehouse
 from funnelhouse.report import html
+from funnelhouse.report.json_report import report_json
 from funnelhouse.synthetic_marts import ExperimentSpec, build_warehouse
 
 METRIC_KEYS = {
     "metric_name", "segment_name", "segment_value", "variant", "control", "users",
     "control_users", "control_mean", "variant_mean", "abs_effect", "abs_ci", "rel_effect",
-    "rel_ci", "p_value", "p_value_adjusted", "cuped", "chance_to_win", "expected_loss",
-    "sequential", "power", "test",
+    "rel_ci", "p_value", "p_value_adjusted", "cuped", "chance_to_win", "expected_loss_abs",
+    "expected_loss_rel", "sequential", "power", "test",
 }  # fmt: skip
 
 
@@ -41,7 +42,8 @@ def test_json_contract_names(cli_run):
             assert len(row["abs_ci"]) == 2 and len(row["rel_ci"]) == 2
             if row["estimable"]:
                 assert row["abs_ci"][0] <= row["abs_effect"] <= row["abs_ci"][1]
-                assert any(word in row["test"] for word in ("Welch t", "z-test"))
+                # small segments use the exact test (item 9 of issue 10)
+                assert any(word in row["test"] for word in ("Welch t", "z-test", "exact"))
             if row["segment_name"] == "all" and row["estimable"]:
                 assert row["sequential"]["available"] is True
 
@@ -198,13 +200,14 @@ def test_optional_marts_missing_switch_sections_off(tmp_path):
         skip_tables=("fct_experiment_variant_stats_daily", "fct_experiment_aa_stats"),
         cohorts=False,
     )
-    result = analyze_warehouse(path, None, AnalysisOptions())
+    report = analyze_warehouse(path, None, AnalysisOptions())
+    result = report_json(report)
     experiment = result["experiments"][0]
     assert experiment["aa"]["available"] is False
     assert metric_row(experiment, "purchase")["sequential"]["available"] is False
     assert experiment["days_observed"] == pytest.approx(4.0)  # from the window
     assert result["cohort_retention"]["available"] is False
-    assert "not available in this warehouse" in html.render(result)
+    assert "not available in this warehouse" in html.render(report)
 
 
 # ---------------------------------------------------------------------------- revenue, ROI
@@ -212,7 +215,7 @@ def test_no_prices_means_revenue_unavailable_and_assumed_order_value(tmp_path):
     path = tmp_path / "retailrocket_like.duckdb"
     build_warehouse(path, [SPECS[0]], has_revenue=False, cohorts=False)
     options = AnalysisOptions(roi_overrides={"assumed_order_value": 30.0, "gross_margin": 0.5})
-    experiment = analyze_warehouse(path, None, options)["experiments"][0]
+    experiment = report_json(analyze_warehouse(path, None, options))["experiments"][0]
     for name in ("revenue", "revenue_per_order"):
         row = metric_row(experiment, name)
         assert row["estimable"] is False and row["abs_effect"] is None
@@ -221,7 +224,7 @@ def test_no_prices_means_revenue_unavailable_and_assumed_order_value(tmp_path):
     roi = experiment["roi"]
     assert roi["inputs"]["average_order_value"] == 30.0
     assert roi["inputs"]["gross_margin"] == 0.5
-    assert "no prices" in roi["order_value_source"]
+    assert "no prices" in roi["value_source"]  # was order_value_source (issue 10, item 14)
     assert "overridden on the command line" in roi["assumptions"]["source"]
 
 
@@ -230,7 +233,7 @@ def test_roi_assumptions_fall_back_to_the_seed_csv(tmp_path):
     build_warehouse(
         path, [ExperimentSpec("e", users=3_000, days=4, aa_salts=3)], roi_seed=False, cohorts=False
     )
-    result = analyze_warehouse(path, None, AnalysisOptions())
+    result = report_json(analyze_warehouse(path, None, AnalysisOptions()))
     with (REPO / "seeds" / "roi_assumptions.csv").open(newline="", encoding="utf-8") as handle:
         seed = next(r for r in csv.DictReader(handle) if r["assumption_set"] == "default")
     used = result["roi_assumptions"]

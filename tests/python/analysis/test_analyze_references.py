@@ -12,12 +12,14 @@ import pytest
 import statsmodels.api as sm
 from conftest import metric_row
 from funnelhouse.analysis import AnalysisOptions, analyze_warehouse
+from funnelhouse.report.json_report import report_json
 from funnelhouse.stats import SufficientStats, estimate_effect
 from scipy import stats
+from statsmodels.stats import proportion as sm_proportion
 from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
-from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+from statsmodels.stats.proportion import confint_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 ALPHA = 0.05
@@ -70,7 +72,11 @@ def test_binomial_metric_matches_statsmodels(sim):
     row = metric_row(experiment, "reached_checkout")
     counts = [variant.sum(), control.sum()]
     nobs = [len(variant), len(control)]
-    _, p = proportions_ztest(counts, nobs)
+    # the unpooled (Wald) variance for the p-value and the CI (item 3 of issue 10; it used to
+    # be the pooled p-value of proportions_ztest next to the Wald CI)
+    p = sm_proportion.test_proportions_2indep(
+        counts[0], nobs[0], counts[1], nobs[1], method="wald", compare="diff"
+    ).pvalue
     low, high = confint_proportions_2indep(
         counts[0], nobs[0], counts[1], nobs[1], method="wald", compare="diff", alpha=ALPHA
     )
@@ -221,7 +227,7 @@ def test_holm_families_match_statsmodels_multipletests(experiments):
 
 def test_bh_correction_option(synthetic):
     path, _ = synthetic
-    result = analyze_warehouse(path, ["sim_lift"], AnalysisOptions(correction="bh"))
+    result = report_json(analyze_warehouse(path, ["sim_lift"], AnalysisOptions(correction="bh")))
     experiment = result["experiments"][0]
     secondary = [
         m
@@ -303,7 +309,11 @@ def test_bayesian_chance_to_win_and_loss_match_monte_carlo(sim):
     row = metric_row(experiment, "reached_checkout")
     assert row["chance_to_win"] == pytest.approx(np.mean(p_v > p_c), abs=0.004)
     loss = np.maximum(p_c - p_v, 0)
-    assert row["expected_loss"] == pytest.approx(loss.mean(), abs=4 * loss.std() / draws**0.5)
+    # expected_loss_abs (was expected_loss): in the metric's unit; _rel as a share of control
+    assert row["expected_loss_abs"] == pytest.approx(loss.mean(), abs=4 * loss.std() / draws**0.5)
+    assert row["expected_loss_rel"] == pytest.approx(
+        row["expected_loss_abs"] / row["control_mean"], rel=1e-9
+    )
     # lower-is-better guardrail: winning means a lower bounce rate
     control, variant = arms(users, "bounce")
     p_c = rng.beta(1 + control.sum(), 1 + len(control) - control.sum(), draws)

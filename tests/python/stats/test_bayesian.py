@@ -143,3 +143,45 @@ def test_small_counts_keep_the_exact_method():
     control = SufficientStats(users=4000, metric_sum=200, metric_sum_squares=200)
     variant = SufficientStats(users=4100, metric_sum=236, metric_sum_squares=236)
     assert "exact" in bayesian_effect(control, variant, "binomial", n_draws=1000).method
+
+
+def test_binomial_with_cuped_uses_the_gaussian_posterior_of_the_adjusted_estimate(rng):
+    """Item 4 of issue 10: the chance to win is built from the same CUPED-adjusted estimate
+    as the p-value (GrowthBook's Gaussian posterior), not from the raw Beta posteriors."""
+    from funnelhouse.stats.bayesian import expected_losses
+
+    n = 4000
+    x_c = (rng.random(n) < 0.5).astype(float)
+    x_v = (rng.random(n) < 0.4).astype(float)  # fewer pre-period buyers in the variant
+    y_c = (rng.random(n) < 0.05 + 0.3 * x_c).astype(float)
+    y_v = (rng.random(n) < 0.07 + 0.3 * x_v).astype(float)
+    control = SufficientStats.from_samples(y_c, covariates=x_c)
+    variant = SufficientStats.from_samples(y_v, covariates=x_v)
+    freq = estimate_effect(control, variant, "binomial")
+    result = bayesian_effect(control, variant, "binomial")
+    assert freq.cuped.applied and "CUPED-adjusted" in result.method
+    assert result.effect_mean == pytest.approx(freq.relative_effect)
+    draws = rng.normal(freq.relative_effect, freq.relative_se, 1_000_000)
+    assert result.chance_to_beat_control == pytest.approx(np.mean(draws > 0), abs=0.002)
+    # raw rates favour control, the adjusted estimate favours the variant: the chance follows
+    # the adjusted estimate the p-value is computed from
+    raw = bayesian_effect(control, variant, "binomial", use_cuped=False, n_draws=1000)
+    assert raw.chance_to_beat_control < 0.5 < result.chance_to_beat_control
+    assert freq.absolute_effect > 0
+    ship_abs, ship_rel, _, keep_rel = expected_losses(result, higher_is_better=True)
+    assert ship_rel == pytest.approx(result.risk_variant)
+    assert ship_abs == pytest.approx(ship_rel * abs(freq.cuped.control_adjusted_mean))
+    assert keep_rel == pytest.approx(result.risk_control)
+
+
+def test_expected_losses_name_their_scale():
+    control = SufficientStats(users=4000, metric_sum=200, metric_sum_squares=200)
+    variant = SufficientStats(users=4100, metric_sum=236, metric_sum_squares=236)
+    from funnelhouse.stats.bayesian import expected_losses
+
+    result = bayesian_effect(control, variant, "binomial", n_draws=1000)
+    ship_abs, ship_rel, _, _ = expected_losses(result, higher_is_better=True)
+    assert result.effect_scale == "absolute" and ship_abs == result.risk_variant
+    assert ship_rel == pytest.approx(ship_abs / (200 / 4000))
+    lower = expected_losses(result, higher_is_better=False)
+    assert lower[0] == result.risk_control and lower[2] == result.risk_variant

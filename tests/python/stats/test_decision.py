@@ -12,6 +12,7 @@ from funnelhouse.stats import (
     decide,
     roi_analysis,
 )
+from funnelhouse.stats.decision import Evidence, PlanStatus, decide_aa
 
 
 def effect(relative: float, p_value: float) -> EffectResult:
@@ -113,10 +114,19 @@ def test_stop_when_primary_or_guardrail_harmed():
     assert decide("ok", 0.0, LOSS, primary_higher_is_better=False).decision == "ship"
 
 
-def test_stop_when_uplift_does_not_pay_for_itself():
-    assert decide("ok", 0.0, WIN, roi=roi(0.08, 0.02)).decision == "ship"
-    costly = decide("ok", 0.0, WIN, roi=roi(0.004, 0.01))
-    assert costly.decision == "stop" and "ROI" in costly.reasons[-1]
+def test_roi_risk_is_stated_on_the_verdict_and_never_flips_it():
+    """Item 12 of issue 10 (was: a significant win with P(ROI > 0) < 80% was stopped)."""
+    paying = decide("ok", 0.0, WIN, roi=roi(0.08, 0.02))
+    assert paying.decision == "ship" and paying.roi_risk is not None and paying.roi_risk < 0.2
+    costly_roi = roi(0.004, 0.01)
+    costly = decide("ok", 0.0, WIN, roi=costly_roi)
+    assert costly.decision == "ship"
+    assert costly.roi_risk == 1 - costly_roi.probability_roi_positive
+    assert (
+        f"{costly.roi_risk:.0%} chance it does not pay back within 12 months" in costly.reasons[-1]
+    )
+    assert "high" in costly.reasons[-1]
+    assert decide("ok", 0.0, WIN).roi_risk is None
 
 
 def test_ship_to_segment():
@@ -143,18 +153,81 @@ def test_segment_significance_is_holm_adjusted():
     assert result.decision == "stop"
 
 
-def test_keep_running_or_futile():
-    running = decide("ok", 0.0, FLAT, power=power(0.5, 9))
-    assert running.decision == "keep running" and running.extra_days_needed == 9
-    too_long = decide("ok", 0.0, FLAT, power=power(0.2, 60))
-    assert too_long.decision == "stop" and too_long.extra_days_needed == 60
-    assert decide("ok", 0.0, FLAT, power=power(0.2, 60), max_extra_days=90).decision == (
-        "keep running"
-    )
-    assert decide("ok", 0.0, FLAT, power=power(0.5, None)).decision == "keep running"
+BEFORE = PlanStatus(
+    "fixed_horizon", horizon_reached=False, extra_days=6, detail="(4,000 of 10,000)"
+)
+
+
+def test_fixed_horizon_plan_keeps_running_before_and_never_after_its_horizon():
+    """Item 6 of issue 10 (was: 'keep running' whenever underpowered, at any look)."""
+    for effect in (WIN, FLAT, LOSS):  # nothing is read before the horizon
+        early = decide("ok", 0.0, effect, plan=BEFORE, power=power(0.5, 9))
+        assert early.decision == "keep running" and early.extra_days_needed == 6
+    assert decide("ok", 0.5, WIN, plan=BEFORE).decision == "invalid"
+    at_horizon = decide("ok", 0.0, FLAT, power=power(0.5, 9))  # underpowered, but at horizon
+    assert at_horizon.decision == "stop" and "underpowered" in " ".join(at_horizon.reasons)
     futile = decide("ok", 0.0, FLAT, power=power(0.95, 0))
-    assert futile.decision == "stop" and "futile" in futile.reasons[-1]
+    assert futile.decision == "stop" and "planned horizon" in futile.reasons[-1]
     assert decide("ok", 0.0, FLAT).decision == "stop"
+
+
+def test_sequential_plan_keeps_running_until_its_planned_sample():
+    before = PlanStatus("sequential", horizon_reached=False, extra_days=3, detail="(1 of 2)")
+    assert decide("ok", 0.0, WIN, plan=before).decision == "ship"  # decides at any look
+    assert decide("ok", 0.0, LOSS, plan=before).decision == "stop"
+    waiting = decide("ok", 0.0, FLAT, plan=before)
+    assert waiting.decision == "keep running" and waiting.extra_days_needed == 3
+    done = PlanStatus("sequential", horizon_reached=True)
+    assert decide("ok", 0.0, FLAT, plan=done).decision == "stop"
+
+
+def test_sequential_plan_without_a_planned_sample_uses_the_power_analysis():
+    open_ended = PlanStatus("sequential", horizon_reached=False, planned=False)
+    running = decide("ok", 0.0, FLAT, plan=open_ended, power=power(0.5, 9))
+    assert running.decision == "keep running" and running.extra_days_needed == 9
+    too_long = decide("ok", 0.0, FLAT, plan=open_ended, power=power(0.2, 60))
+    assert too_long.decision == "stop" and too_long.extra_days_needed == 60
+    longer = decide("ok", 0.0, FLAT, plan=open_ended, power=power(0.2, 60), max_extra_days=90)
+    assert longer.decision == "keep running"
+    unknown = decide("ok", 0.0, FLAT, plan=open_ended, power=power(0.5, None))
+    assert unknown.decision == "keep running"
+    futile = decide("ok", 0.0, FLAT, plan=open_ended, power=power(0.95, 0))
+    assert futile.decision == "stop" and "futile" in futile.reasons[-1]
+    assert decide("ok", 0.0, FLAT, plan=open_ended).decision == "stop"
+
+
+def test_sequential_plan_ignores_segments():
+    segments = [SegmentEffect("mobile", WIN), SegmentEffect("desktop", FLAT)]
+    done = PlanStatus("sequential", horizon_reached=True)
+    result = decide(
+        "ok", 0.0, FLAT, plan=done, segments=segments, heterogeneity=heterogeneity(0.001)
+    )
+    assert result.decision == "stop"
+
+
+def test_the_decision_reads_evidence_of_any_test():
+    always_valid = Evidence(test="always-valid mSPRT", estimate=0.004, p_value=0.01)
+    result = decide("ok", 0.0, always_valid)
+    assert result.decision == "ship" and "p=0.01" in result.reasons[-1]
+    lower = Evidence(test="t", estimate=0.004, p_value=0.01)
+    assert decide("ok", 0.0, lower, primary_higher_is_better=False).decision == "stop"
+
+
+def test_a_primary_that_cannot_be_estimated_is_invalid():
+    """Item 7 of issue 10: no AssertionError, a decision 'invalid' with the reason."""
+    result = decide("ok", 0.0, None, primary_note="revenue unavailable: no prices")
+    assert result.decision == "invalid" and "revenue unavailable" in result.reasons[0]
+
+
+def test_aa_verdict():
+    assert decide_aa("ok", 0.0, FLAT, salts_verdict="ok").decision == "a/a pass"
+    false_positive = decide_aa("ok", 0.0, WIN)
+    assert false_positive.decision == "a/a fail" and "false positive" in false_positive.reasons[-1]
+    assert decide_aa("fail", 0.0, FLAT).decision == "a/a fail"
+    assert decide_aa("ok", 0.05, FLAT).decision == "a/a fail"
+    assert decide_aa("ok", 0.0, FLAT, salts_verdict="fail").decision == "a/a fail"
+    assert decide_aa("ok", 0.0, WIN, plan=BEFORE).decision == "keep running"
+    assert decide_aa("ok", 0.0, None, primary_note="x").decision == "invalid"
 
 
 def test_decide_is_pure():

@@ -53,21 +53,23 @@ def test_binomial_matches_statsmodels(conv_c, conv_t):
     variant = SufficientStats(users=n_t, metric_sum=conv_t, metric_sum_squares=conv_t)
     result = estimate_effect(control, variant, "binomial", alpha=0.05)
 
-    z, p = sm_proportion.proportions_ztest([conv_t, conv_c], [n_t, n_c])
-    assert "pooled" in result.test
+    # default: the unpooled (Wald) variance for the p-value and the CI (item 3 of issue 10)
+    wald = sm_proportion.test_proportions_2indep(conv_t, n_t, conv_c, n_c, method="wald")
+    assert "unpooled" in result.test
     assert result.df is None
-    assert result.statistic == pytest.approx(z, rel=1e-9)
-    assert result.p_value == pytest.approx(p, rel=1e-8)
+    assert result.statistic == pytest.approx(wald.statistic, rel=1e-9)
+    assert result.p_value == pytest.approx(wald.pvalue, rel=1e-8)
     low, high = sm_proportion.confint_proportions_2indep(
         conv_t, n_t, conv_c, n_c, method="wald", compare="diff"
     )
     assert result.absolute_ci_lower == pytest.approx(low, rel=1e-8)
     assert result.absolute_ci_upper == pytest.approx(high, rel=1e-8)
 
-    unpooled = estimate_effect(control, variant, "binomial", pooled_binomial_test=False)
-    wald = sm_proportion.test_proportions_2indep(conv_t, n_t, conv_c, n_c, method="wald")
-    assert unpooled.statistic == pytest.approx(wald.statistic, rel=1e-9)
-    assert unpooled.p_value == pytest.approx(wald.pvalue, rel=1e-8)
+    pooled = estimate_effect(control, variant, "binomial", pooled_binomial_test=True)
+    z, p = sm_proportion.proportions_ztest([conv_t, conv_c], [n_t, n_c])
+    assert "pooled" in pooled.test
+    assert pooled.statistic == pytest.approx(z, rel=1e-9)
+    assert pooled.p_value == pytest.approx(p, rel=1e-8)
 
     p_c, p_t = conv_c / n_c, conv_t / n_t
     rel, rel_se, rel_ci = relative_delta_reference(
@@ -160,3 +162,58 @@ def test_input_validation():
         estimate_effect(s, SufficientStats.from_samples([1.0]), "mean")
     with pytest.raises(ValueError):
         estimate_effect(s, s, "ratio")  # no denominator sums
+
+
+def test_relative_effect_has_the_sign_of_the_absolute_effect(rng):
+    """Item 1 of issue 10: control -10, variant -5 is +50% (not -50%)."""
+    control = SufficientStats.from_samples(rng.normal(-10, 3, 2000))
+    variant = SufficientStats.from_samples(rng.normal(-5, 3, 2000))
+    result = estimate_effect(control, variant, "mean")
+    assert result.absolute_effect > 0 and result.relative_effect > 0
+    expected = (variant.mean - control.mean) / abs(control.mean)
+    assert result.relative_effect == pytest.approx(expected, rel=1e-12)
+    # the delta-method se of (t - c) / |c| is the one of t / c - 1 (statsmodels)
+    _, rel_se, _ = relative_delta_reference(
+        control.mean, variant.mean, control.variance / 2000, variant.variance / 2000, 0.05
+    )
+    assert result.relative_se == pytest.approx(rel_se, rel=1e-5)
+    assert result.relative_ci_lower < result.relative_effect < result.relative_ci_upper
+    worse = estimate_effect(variant, control, "mean")
+    assert worse.absolute_effect < 0 and worse.relative_effect < 0
+
+
+@pytest.mark.parametrize(
+    ("conv_c", "n_c", "conv_t", "n_t"),
+    [(4900, 98_000, 120, 2000), (300, 10_000, 345, 9_800), (50, 1000, 70, 1000)],
+)
+def test_binomial_p_value_and_ci_agree(conv_c, n_c, conv_t, n_t):
+    """Item 3 of issue 10: a 98/2 split with 5.0% vs 6.0% had p = 0.043 next to a CI that
+    contains 0 (pooled p-value, unpooled interval)."""
+    control = SufficientStats(users=n_c, metric_sum=conv_c, metric_sum_squares=conv_c)
+    variant = SufficientStats(users=n_t, metric_sum=conv_t, metric_sum_squares=conv_t)
+    for alpha in (0.01, 0.05, 0.1, 0.2):
+        result = estimate_effect(control, variant, "binomial", alpha=alpha)
+        excludes = result.absolute_ci_lower > 0 or result.absolute_ci_upper < 0
+        assert excludes == (result.p_value < alpha)
+    split = estimate_effect(
+        SufficientStats(users=98_000, metric_sum=4900, metric_sum_squares=4900),
+        SufficientStats(users=2000, metric_sum=120, metric_sum_squares=120),
+        "binomial",
+    )
+    assert split.p_value > 0.05 and split.absolute_ci_lower < 0
+
+
+def test_binomial_rows_with_more_successes_than_users_are_rejected():
+    bad = SufficientStats(users=100, metric_sum=120, metric_sum_squares=120)
+    good = SufficientStats(users=100, metric_sum=20, metric_sum_squares=20)
+    with pytest.raises(ValueError, match="120 successes among 100 users"):
+        estimate_effect(good, bad, "binomial")
+
+
+def test_mean_metric_with_few_users_carries_a_warning(rng):
+    few = estimate_effect(
+        SufficientStats.from_samples(rng.normal(size=12)),
+        SufficientStats.from_samples(rng.normal(size=40)),
+        "mean",
+    )
+    assert any("12 users in an arm" in n for n in few.notes)

@@ -85,3 +85,12 @@ def test_power_analysis_uses_cuped_variance(rng):
         reduction, rel=0.1
     )
     assert with_cuped.extra_days_needed is None  # no days_elapsed given
+
+
+def test_constant_metric_says_so_in_words():
+    """Item 11 of issue 10: not 'float division by zero'."""
+    from funnelhouse.stats import SufficientStats, power_analysis
+
+    constant = SufficientStats(users=500, metric_sum=500.0, metric_sum_squares=500.0)
+    with pytest.raises(ValueError, match="constant in both arms"):
+        power_analysis(constant, constant, "mean", 0.05)

@@ -39,4 +39,16 @@ def test_srm_validates_input():
     with pytest.raises(ValueError):
         srm_test([100, 100], [1, 1, 1])
     with pytest.raises(ValueError):
-        srm_test([100, 100], [1, 0])
+        srm_test([100, 100], [0, 0])
+    with pytest.raises(ValueError):
+        srm_test([100, 100], [1, -1])
+
+
+def test_users_in_an_arm_of_weight_zero_fail_the_check():
+    """Item 8 of issue 10: 3,000 users where the design expects nobody is a broken split."""
+    broken = srm_test([5000, 5000, 3000], [1, 1, 0])
+    assert broken.flag == "fail" and broken.p_value == 0.0
+    # a switched-off arm without users is left out: the test is the one of the other two arms
+    clean = srm_test([5000, 5100, 0], [1, 1, 0])
+    reference = stats.chisquare([5000, 5100])
+    assert clean.p_value == pytest.approx(reference.pvalue, rel=1e-9) and clean.df == 1
