@@ -71,7 +71,7 @@ def row_counts(engine: str, workdir: Path) -> dict[str, int]:
 
 
 def measure(engine: str, workdir: Path, events: Path, repeat: int) -> dict:
-    dbt(engine, workdir, events, "seed")
+    dbt(engine, workdir, events, "seed", "--full-refresh")  # seeds may have gained columns
     dbt(engine, workdir, events, "run", "--select", "+stg_clickstream__events")
     walls, models = [], {m: [] for m in SESSION_MODELS}
     for _ in range(repeat):

@@ -29,7 +29,7 @@ def _report(tmp_path: Path, name: str, *source: str) -> dict[str, Any]:
     for key in NOT_COMPARED:
         report.pop(key)
     for key in BUILD_COLUMNS["dq_build_info"]:
-        report["build"].pop(key)
+        report["build"]["info"].pop(key)
     return report
 
 

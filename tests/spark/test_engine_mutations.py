@@ -30,11 +30,11 @@ MUTATIONS = {
         "* 16777618)\n            % 4294967296",
         "fct_experiment_assignments",
     ),
-    # A sum of squares off by one part in a million: beyond the 1e-9 tolerance.
+    # The sufficient-statistics sums off by one part in a million: beyond the 1e-9 tolerance.
     "statistics": (
         "macros/experiments/experiment_statistics.sql",
-        "sum({{ metric }} * {{ metric }}) as metric_sum_squares",
-        "sum({{ metric }} * {{ metric }}) * (1 + 1e-6) as metric_sum_squares",
+        "{%- set expression = 'sum(' ~ (parts | join(' * ')) ~ ')' -%}",
+        "{%- set expression = 'sum(' ~ (parts | join(' * ')) ~ ') * (1 + 1e-6)' -%}",
         "fct_experiment_variant_stats",
     ),
 }
@@ -80,6 +80,9 @@ def _mutated_build(name: str, generated_build: Path, folder: Path) -> EngineBuil
 def mutated_builds(generated_build: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The three mutated builds, side by side (each its own SparkSession): a Spark build is
     mostly fixed per-job latency, so running them together takes little more than one."""
+    for path, old, _, _ in MUTATIONS.values():
+        count = (ROOT / path).read_text().count(old)
+        assert count == 1, f"{path} no longer has the code a mutation changes: {old!r}"
     root = tmp_path_factory.mktemp("mutations")
     with ThreadPoolExecutor(max_workers=len(MUTATIONS)) as pool:
         futures = {
