@@ -70,3 +70,17 @@
     {%- endif -%}
     {{ return(view) }}
 {%- endmacro %}
+
+
+{#- Spark: a query of the files under `folder` (at any depth) whose name matches the glob
+    `name` (path, length, modificationTime). -#}
+{% macro spark_recursive_file_listing(folder, name) -%}
+    {%- set view = 'fh_tree_' ~ local_md5(folder ~ '/' ~ name)[:16] -%}
+    {%- if execute -%}
+        {%- do run_query(
+            'create or replace temporary view ' ~ view ~ ' using binaryFile options (path '
+            ~ sql_string(folder) ~ ', pathGlobFilter ' ~ sql_string(name)
+            ~ ", recursiveFileLookup 'true')") -%}
+    {%- endif -%}
+    {{ return('(select path, length, modificationTime from ' ~ view ~ ')') }}
+{%- endmacro %}

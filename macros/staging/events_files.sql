@@ -107,3 +107,42 @@
     {%- endfor -%}
     {{ return('[' ~ (quoted | join(', ')) ~ ']') }}
 {%- endmacro %}
+
+
+{#- Spark: the file system through the binaryFile source (macros/portable/file_listing.sql);
+    paths as absolute local paths (Spark's file: URIs without the scheme), modification times
+    to whole seconds as DuckDB gives them. -#}
+{% macro spark__list_files_matching(patterns) -%}
+    {%- set queries = [] -%}
+    {%- for pattern in patterns -%}
+        {%- if '/**/' in pattern -%}
+            {%- set folder, name = pattern.split('/**/', 1) -%}
+            {%- set listing = spark_recursive_file_listing(folder, name) -%}
+        {%- else -%}
+            {%- set listing = spark_file_listing(pattern) -%}
+        {%- endif -%}
+        {%- do queries.append("select regexp_replace(path, '^file:', '') as file from " ~ listing) -%}
+    {%- endfor -%}
+    {%- set result = run_query(queries | join(' union ') ~ ' order by file') -%}
+    {{ return(result.columns[0].values() | list) }}
+{%- endmacro %}
+
+{% macro spark__events_file_stats(files) -%}
+    {%- set stats = {} -%}
+    {%- for file in files -%}
+        {%- set result = run_query(
+            "select length, cast(date_trunc('second', modificationTime) as string) from "
+            ~ spark_file_listing(file)) -%}
+        {%- do stats.update({file: {'file_size': result.rows[0][0], 'modified_at': result.rows[0][1]}}) -%}
+    {%- endfor -%}
+    {{ return(stats) }}
+{%- endmacro %}
+
+{% macro spark__events_file_fingerprints(files) -%}
+    {%- set fingerprints = {} -%}
+    {%- for file in files -%}
+        {%- set result = run_query('select md5(content) from binaryFile.`' ~ file ~ '`') -%}
+        {%- do fingerprints.update({file: result.rows[0][0]}) -%}
+    {%- endfor -%}
+    {{ return(fingerprints) }}
+{%- endmacro %}

@@ -21,8 +21,8 @@
 {%- set existing = load_relation(this) if execute else none -%}
 {%- if existing is not none -%}
     {%- for row in run_query(
-        'select source_file, file_size, cast(modified_at as varchar) as modified_at, fingerprint,'
-        ~ ' cast(first_loaded_at as varchar) as first_loaded_at, build_settings from ' ~ this
+        'select source_file, file_size, cast(modified_at as string) as modified_at, fingerprint,'
+        ~ ' cast(first_loaded_at as string) as first_loaded_at, build_settings from ' ~ this
     ).rows -%}
         {%- do previous.update({row['source_file']: row}) -%}
         {%- do previous_settings.update(fromjson(row['build_settings'])) -%}
@@ -87,13 +87,13 @@ with
 files as (
     {% for row in rows -%}
         select
-            cast({{ sql_string(row['source_file']) }} as varchar) as source_file,
+            cast({{ sql_string(row['source_file']) }} as string) as source_file,
             cast({{ loop.index }} as integer) as file_number,
             cast({{ row['file_size'] }} as bigint) as file_size,
             cast({{ sql_string(row['modified_at']) }} as timestamp) as modified_at,
-            cast({{ sql_string(row['fingerprint']) }} as varchar) as fingerprint,
+            cast({{ sql_string(row['fingerprint']) }} as string) as fingerprint,
             cast({{ sql_string(row['first_loaded_at']) }} as timestamp) as first_loaded_at,
-            cast({{ sql_string(tojson(settings, sort_keys=true)) }} as varchar) as build_settings
+            cast({{ sql_string(tojson(settings, sort_keys=true)) }} as string) as build_settings
         {% if not loop.last -%}
             union all
         {% endif -%}

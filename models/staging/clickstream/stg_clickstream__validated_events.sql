@@ -240,7 +240,7 @@ loaded_event_ids as (
             where late_checked.quarantine_reason is null
         )
     {%- else %}
-        select cast(null as varchar) as event_id
+        select cast(null as string) as event_id
         where false
     {%- endif %}
 ),
