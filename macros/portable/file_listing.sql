@@ -38,11 +38,18 @@
 {%- endmacro %}
 
 {% macro spark__file_identity(path) -%}
+    {%- set listings = [] -%}
+    {%- for one in ([path] if path is string else path) -%}
+        {%- do listings.append('select * from ' ~ spark_file_listing(one)) -%}
+    {%- endfor -%}
     select
         count(*) as files,
         sum(length) as bytes,
         date_trunc('second', max(modificationTime)) as modified_at
-    from {{ spark_file_listing(path) }}
+    from (
+        {{ listings | join(' union all ') if listings else
+            'select cast(null as bigint) as length, cast(null as timestamp) as modificationTime where false' }}
+    ) as listed_files
 {%- endmacro %}
 
 
@@ -83,4 +90,19 @@
             ~ ", recursiveFileLookup 'true')") -%}
     {%- endif -%}
     {{ return('(select path, length, modificationTime from ' ~ view ~ ')') }}
+{%- endmacro %}
+
+
+{#- Whether the engine's Parquet reader takes a list of files in one scan (DuckDB's
+    read_parquet([...]) does; the Spark reader here reads one path per relation). -#}
+{% macro reads_parquet_files_together() -%}
+    {{ return(adapter.dispatch('reads_parquet_files_together', 'funnelhouse')()) }}
+{%- endmacro %}
+
+{% macro default__reads_parquet_files_together() -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{% macro spark__reads_parquet_files_together() -%}
+    {{ return(false) }}
 {%- endmacro %}

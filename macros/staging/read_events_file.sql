@@ -252,7 +252,7 @@
 
 
 {#- Several event files read as one relation (see events_files): {'columns': name -> type over
-    all the files (a column's type where the files agree, VARCHAR where they do not; a column
+    all the files (a column's type where the files agree, a string where they do not; a column
     some files lack is null in their rows), 'by_file': file -> its own columns}. -#}
 {% macro events_files_columns(files) -%}
     {%- set by_file = {} -%}
@@ -266,7 +266,7 @@
                 {%- do names.append(name) -%}
                 {%- do types.update({name: type}) -%}
             {%- elif types[name] != type -%}
-                {%- do types.update({name: 'VARCHAR'}) -%}
+                {%- do types.update({name: dbt.type_string()}) -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endfor -%}
@@ -280,16 +280,17 @@
 
 {#- The rows of several event files as one subquery with the columns of events_file_rows:
     source_file, source_row_number, parse_error, then every column of `read`
-    (events_files_columns). Parquet files with the same columns are read by one scan; each CSV
-    file by its own reader (its own header). -#}
+    (events_files_columns). Parquet files with the same columns are read by one scan where the
+    engine reads a list of files (reads_parquet_files_together); each CSV file by its own reader
+    (its own header). -#}
 {% macro events_files_rows(files, read) -%}
     {%- set columns = read['columns'] -%}
     {%- set groups = [] -%}
     {%- for file in files -%}
         {%- set file_columns = read['by_file'][file] -%}
         {%- set previous = groups[-1] if groups else none -%}
-        {%- if previous and not is_csv_path(file) and not is_csv_path(previous['files'][0])
-            and previous['columns'] == file_columns -%}
+        {%- if previous and reads_parquet_files_together() and not is_csv_path(file)
+            and not is_csv_path(previous['files'][0]) and previous['columns'] == file_columns -%}
             {%- do previous['files'].append(file) -%}
         {%- else -%}
             {%- do groups.append({'files': [file], 'columns': file_columns}) -%}
@@ -305,12 +306,12 @@
             {% if name not in group['columns'] -%}
                 cast(null as {{ type }})
             {%- elif group['columns'][name] != type -%}
-                cast("{{ name }}" as {{ type }})
+                cast({{ adapter.quote(name) }} as {{ type }})
             {%- else -%}
-                "{{ name }}"
-            {%- endif %} as "{{ name }}"
+                {{ adapter.quote(name) }}
+            {%- endif %} as {{ adapter.quote(name) }}
             {%- endfor %}
-        {%- set source = group['files'][0] if is_csv_path(group['files'][0]) else group['files'] %}
+        {%- set source = group['files'] if group['files'] | length > 1 else group['files'][0] %}
         from {{ events_file_rows(source, group['columns']) }} as file_rows
         {%- if not loop.last %}
         union all

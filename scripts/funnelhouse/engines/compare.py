@@ -4,24 +4,25 @@ Rows are matched on the mart's primary key (its unique / unique_combination data
 dbt manifest; a mart without one is matched on all its columns that are not floating point,
 plus a row's rank among equal ones). Every column must agree: ids, counts, texts, dates,
 timestamps and decimals exactly, floating point to RELATIVE_TOLERANCE of the larger magnitude.
-Columns that describe the build rather than the data (BUILD_COLUMNS) are not compared.
+Columns that describe the build rather than the data are not compared: those whose dbt meta says
+``build_metadata: true`` (build ids and times, ``_loaded_at``) and ENGINE_COLUMNS.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from funnelhouse import spark_warehouse
+from funnelhouse.warehouse_diff import build_metadata_columns
 
 RELATIVE_TOLERANCE = 1e-9
-# Per mart: the columns that describe the build (ids, times, engine versions), not the data.
-BUILD_COLUMNS = {
-    "dq_build_info": {"build_id", "build_started_at", "build_finished_at", "duckdb_version"},
-}
+# Per mart: the columns that name the engine's version, not the data.
+ENGINE_COLUMNS = {"dq_build_info": {"duckdb_version"}}
 FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}
 INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"}
 DUCKDB_CATALOG = "duckdb_warehouse"
@@ -108,7 +109,11 @@ def _row_key(key: list[str], columns: dict[str, str]) -> tuple[list[str], str]:
 
 
 def compare_mart(
-    con: duckdb.DuckDBPyConnection, mart: str, key: list[str], duckdb_relation: str
+    con: duckdb.DuckDBPyConnection,
+    mart: str,
+    key: list[str],
+    duckdb_relation: str,
+    build_columns: Collection[str] = (),
 ) -> MartComparison:
     """Compare DUCKDB_CATALOG.marts.<mart> with the attached Spark view marts.<mart>."""
     result = MartComparison(mart=mart, key=key)
@@ -125,7 +130,6 @@ def compare_mart(
     if result.problems:
         return result
     # a build column (dq_build_info's build_id) can be neither compared nor matched on
-    build_columns = BUILD_COLUMNS.get(mart, set())
     compared = [c for c in d_columns if c not in build_columns]
     data_key = [c for c in key if c not in build_columns]
     match_on, rank = _row_key(data_key, {c: d_columns[c] for c in compared})
@@ -172,13 +176,12 @@ def _examples(
     differing: str,
 ) -> list[str]:
     """The first differing rows: their key, then each differing column on both engines."""
-    key_values = ", ".join(f"coalesce(d.{_quote(c)}, s.{_quote(c)})" for c in match_on)
+    key_values = ", ".join(
+        f"cast(coalesce(d.{_quote(c)}, s.{_quote(c)}) as varchar)" for c in match_on
+    )
     flags = ", ".join(differs.values()) or "false"
     values = "".join(f", d.{_quote(c)}, s.{_quote(c)}" for c in differs)
-    columns = (
-        f"d.__present__ is null, s.__present__ is null, [{key_values}]::varchar[], "
-        f"[{flags}]{values}"
-    )
+    columns = f"d.__present__ is null, s.__present__ is null, [{key_values}], [{flags}]{values}"
     rows = con.execute(
         joined.format(columns=columns) + f" where {differing} order by 3 limit {SHOWN_ROWS}"
     ).fetchall()
@@ -198,11 +201,21 @@ def _examples(
     return examples
 
 
+def not_compared_columns(manifest_path: Path) -> dict[str, set[str]]:
+    """{model: its columns that describe the build or the engine}: build_metadata and
+    ENGINE_COLUMNS."""
+    columns = build_metadata_columns(manifest_path)
+    for mart, engine_columns in ENGINE_COLUMNS.items():
+        columns.setdefault(mart, set()).update(engine_columns)
+    return columns
+
+
 def compare_warehouses(
     duckdb_path: Path, spark_dir: Path, manifest_path: Path, marts: list[str] | None = None
 ) -> list[MartComparison]:
     """Every mart of the DuckDB warehouse (or the given ones) against the Spark warehouse."""
     keys = mart_keys(manifest_path)
+    build_columns = not_compared_columns(manifest_path)
     con = spark_warehouse.connect(spark_dir, schemas=("marts",))
     try:
         con.execute(
@@ -225,7 +238,8 @@ def compare_warehouses(
                 results.append(missing)
                 continue
             relation = f"{DUCKDB_CATALOG}.marts.{_quote(mart)}"
-            results.append(compare_mart(con, mart, keys.get(mart, []), relation))
+            not_compared = build_columns.get(mart, set())
+            results.append(compare_mart(con, mart, keys.get(mart, []), relation, not_compared))
         for mart in [] if marts else sorted(spark_marts - set(duck_marts)):
             extra = MartComparison(mart=mart, key=[])
             extra.problems.append("only in the Spark warehouse")
