@@ -67,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__.splitlines()[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
+    _add_input_output_arguments(parser)
+    _add_power_arguments(parser)
+    _add_roi_arguments(parser)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    return parser
+
+
+def _add_input_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """Which warehouse and experiments, the test settings and where the output goes."""
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
         "--db",
@@ -98,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--html", metavar="PATH", help="write the self-contained HTML report")
     parser.add_argument("--quiet", action="store_true", help="do not print the summary")
 
+
+def _add_power_arguments(parser: argparse.ArgumentParser) -> None:
+    """The power target and the decision thresholds."""
     power = parser.add_argument_group("power and decision")
     power.add_argument(
         "--mde",
@@ -128,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     power.add_argument("--seed", type=int, default=20240601, help="seed of the Monte Carlo draws")
 
+
+def _add_roi_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ROI assumptions (each overrides its row of seeds.roi_assumptions)."""
     roi = parser.add_argument_group(
         "ROI (defaults: seeds.roi_assumptions in the warehouse, else seeds/roi_assumptions.csv)"
     )
@@ -153,8 +168,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="order value when the data has no prices or no revenue-per-order metric",
     )
     roi.add_argument("--currency", help="ISO code printed with money amounts")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
-    return parser
 
 
 def options_from(args: argparse.Namespace) -> AnalysisOptions:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from funnelhouse.analysis.results import (
     ExperimentError,
     ExperimentResult,
     MultiVariantSection,
+    PlanSection,
     ReportOptions,
     RoiSection,
     RoiUnavailable,
@@ -51,6 +53,7 @@ from funnelhouse.analysis.results import (
 )
 from funnelhouse.analysis.verdict import SIMULATION_BANNER, decision_section, framing
 from funnelhouse.stats import RoiResult
+from funnelhouse.stats.decision import PlanStatus
 
 DESIGN_FIELDS: tuple[str, ...] = (
     "hash_method",
@@ -262,20 +265,41 @@ def _rows(
     return rows, heterogeneity_tests(rows, options.correction)
 
 
-def analyze_experiment(
+@dataclass(frozen=True)
+class _Evidence:
+    """Everything the decision and the result are built from."""
+
+    design: Design
+    is_simulated: bool
+    is_aa_test: bool
+    days: float | None
+    days_source: str
+    plan_section: PlanSection
+    plan: PlanStatus
+    rows: list[MetricRow]
+    tests: list
+    srm: SrmSection
+    multi: MultiVariantSection
+    aa: AaSection | Unavailable
+    warnings: list[str]
+    notes: list[str]
+    roi_by_variant: dict[str, RoiSection | RoiUnavailable]
+    roi_results: dict[str, RoiResult | None]
+
+
+def _evidence(
     data: ExperimentData,
     options: AnalysisOptions,
     assumptions: RoiAssumptions,
-    profile: dict[str, Any] | None = None,
-) -> ExperimentResult:
-    """The full analysis of one experiment (raises AnalysisError on bad input)."""
+    profile: dict[str, Any] | None,
+) -> _Evidence:
+    """The estimates, health checks, warnings and ROI of one experiment."""
     design = build_design(data)
     experiment = data.experiment
     if not data.health:
         raise AnalysisError(
             f"experiment {design.experiment_id!r} has no row in marts.fct_experiment_health"
         )
-    is_simulated = _flag(experiment.get("is_simulated"))
     is_aa_test = _flag(experiment.get("is_aa_test"))
     has_revenue = revenue_available(profile)
     days, days_source = days_observed(experiment, data.daily, design.primary.name)
@@ -286,50 +310,78 @@ def analyze_experiment(
     srm, multi, aa = health_sections(data, design, options)
     warnings, notes = _warnings(experiment, design, aa, has_revenue, multi), list(data.notes)
     notes += [*design.notes, *([f"A/A: {aa.note}"] if isinstance(aa, Unavailable) else [])]
-    share = multi.multi_variant_share
     money = {"revenue_available": has_revenue, "days": days, "is_aa_test": is_aa_test}
     roi_by_variant, roi_results = _rois(
         design, rows, options, assumptions, coverage=_coverage(experiment), **money
     )
+    return _Evidence(
+        design=design,
+        is_simulated=_flag(experiment.get("is_simulated")),
+        is_aa_test=is_aa_test,
+        days=days,
+        days_source=days_source,
+        plan_section=plan_section,
+        plan=plan,
+        rows=rows,
+        tests=tests,
+        srm=srm,
+        multi=multi,
+        aa=aa,
+        warnings=warnings,
+        notes=notes,
+        roi_by_variant=roi_by_variant,
+        roi_results=roi_results,
+    )
+
+
+def analyze_experiment(
+    data: ExperimentData,
+    options: AnalysisOptions,
+    assumptions: RoiAssumptions,
+    profile: dict[str, Any] | None = None,
+) -> ExperimentResult:
+    """The full analysis of one experiment (raises AnalysisError on bad input)."""
+    e = _evidence(data, options, assumptions, profile)
+    experiment, design, share = data.experiment, e.design, e.multi.multi_variant_share
     decision = decision_section(
         design,
-        rows,
-        tests,
-        plan=plan,
-        srm_flag=srm.flag,
+        e.rows,
+        e.tests,
+        plan=e.plan,
+        srm_flag=e.srm.flag,
         multi_variant_share=0.0 if share is None else float(share),
-        rois=roi_results,
-        is_simulated=is_simulated,
-        is_aa_test=is_aa_test,
-        salts_verdict=aa.verdict if isinstance(aa, AaSection) else None,
-        warnings=warnings,
+        rois=e.roi_results,
+        is_simulated=e.is_simulated,
+        is_aa_test=e.is_aa_test,
+        salts_verdict=e.aa.verdict if isinstance(e.aa, AaSection) else None,
+        warnings=e.warnings,
         options=options,
     )
     return ExperimentResult(
         experiment_id=design.experiment_id,
         description=experiment.get("description"),
-        is_simulated=is_simulated,
-        is_aa_test=is_aa_test,
-        framing=framing(is_simulated, is_aa_test),
+        is_simulated=e.is_simulated,
+        is_aa_test=e.is_aa_test,
+        framing=framing(e.is_simulated, e.is_aa_test),
         design={k: experiment.get(k) for k in DESIGN_FIELDS if k in experiment},
-        analysis_plan=plan_section,
-        simulation=_simulation(data, design, rows, is_simulated and not is_aa_test),
+        analysis_plan=e.plan_section,
+        simulation=_simulation(data, design, e.rows, e.is_simulated and not e.is_aa_test),
         control=design.control,
         variants=_variant_info(design),
         primary_metric=design.primary.name,
-        days_observed=days,
-        days_observed_source=days_source,
-        srm=srm,
-        multi_variant=multi,
-        aa=aa,
-        metrics=tuple(metric_result(r, options.alpha) for r in rows),
-        heterogeneity=tuple(segment_test_result(t) for t in tests),
+        days_observed=e.days,
+        days_observed_source=e.days_source,
+        srm=e.srm,
+        multi_variant=e.multi,
+        aa=e.aa,
+        metrics=tuple(metric_result(r, options.alpha) for r in e.rows),
+        heterogeneity=tuple(segment_test_result(t) for t in e.tests),
         thompson=_thompson(design, options),
-        roi=roi_by_variant[decision.variant],
-        roi_by_variant=roi_by_variant,
+        roi=e.roi_by_variant[decision.variant],
+        roi_by_variant=e.roi_by_variant,
         decision=decision,
-        warnings=tuple(warnings),
-        notes=tuple(notes),
+        warnings=tuple(e.warnings),
+        notes=tuple(e.notes),
     )
 
 
@@ -374,6 +426,37 @@ def _report_options(options: AnalysisOptions) -> ReportOptions:
     )
 
 
+def _analyse_each(
+    warehouse: Warehouse,
+    ids: Sequence[str],
+    strict: bool,
+    options: AnalysisOptions,
+    assumptions: RoiAssumptions,
+    profile: dict[str, Any] | None,
+    contract_notes: Sequence[str],
+) -> tuple[list[ExperimentResult], list[ExperimentError], list[Skipped]]:
+    """Each experiment's result; unless strict, a failure is listed and the rest go on."""
+    experiments, errors, skipped = [], [], []
+    for experiment_id in ids:
+        reason = None if strict else _skip_reason(warehouse, experiment_id)
+        if reason is not None:
+            skipped.append(Skipped(experiment_id=experiment_id, reason=reason))
+            continue
+        try:
+            data = warehouse.load_experiment(experiment_id)
+            data.notes.extend(contract_notes)
+            result = analyze_experiment(data, options, assumptions, profile)
+        except AnalysisError as exc:
+            if strict:
+                raise
+            errors.append(ExperimentError(experiment_id=experiment_id, error=str(exc)))
+            continue
+        experiments.append(result)
+        if (failure := primary_failure(result)) is not None:
+            errors.append(ExperimentError(experiment_id, failure, analysed=True))
+    return experiments, errors, skipped
+
+
 def analyze_warehouse(
     db_path: str | Path,
     experiment_ids: Sequence[str] | None,
@@ -399,25 +482,15 @@ def analyze_warehouse(
         ids = list(experiment_ids) if experiment_ids else warehouse.experiment_ids()
         if not ids:
             raise AnalysisError("marts.dim_experiments has no experiments")
-        strict = experiment_ids is not None
-        experiments, errors, skipped = [], [], []
-        for experiment_id in ids:
-            reason = None if strict else _skip_reason(warehouse, experiment_id)
-            if reason is not None:
-                skipped.append(Skipped(experiment_id=experiment_id, reason=reason))
-                continue
-            try:
-                data = warehouse.load_experiment(experiment_id)
-                data.notes.extend(contract_notes)
-                result = analyze_experiment(data, options, assumptions, profile)
-            except AnalysisError as exc:
-                if strict:
-                    raise
-                errors.append(ExperimentError(experiment_id=experiment_id, error=str(exc)))
-                continue
-            experiments.append(result)
-            if (failure := primary_failure(result)) is not None:
-                errors.append(ExperimentError(experiment_id, failure, analysed=True))
+        experiments, errors, skipped = _analyse_each(
+            warehouse,
+            ids,
+            experiment_ids is not None,
+            options,
+            assumptions,
+            profile,
+            contract_notes,
+        )
         cohorts = cohort_matrix(warehouse.cohort_retention())
     return AnalysisReport(
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
