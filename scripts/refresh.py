@@ -1,5 +1,5 @@
 """Build the warehouse into a private file and publish it atomically when every model and test
-passed (see README, Concurrency and refresh). Arguments it does not know go to `dbt build`:
+passed (see docs/refresh.md). Arguments it does not know go to `dbt build`:
 
     .venv/bin/python scripts/refresh.py                      # full build of $DUCKDB_PATH
     .venv/bin/python scripts/refresh.py --select fct_sessions+   # partial, from a copy

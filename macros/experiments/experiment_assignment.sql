@@ -1,4 +1,4 @@
-{#- Salted-hash variant assignment: the public contract (README "Experiments"), identical bit for
+{#- Salted-hash variant assignment: the public contract (docs/experiments.md, "Assignment: the exact contract"), identical bit for
     bit to scripts/funnelhouse/assignment.py, on every engine.
 
     md5:        bucket = (first 8 hex digits of md5(salt || ':' || user_id)) mod 10000; in the

@@ -234,7 +234,7 @@
             {%- if not (alternatives | select('in', file_columns) | list) -%}
                 {{ exceptions.raise_compiler_error(
                     "The events file " ~ path ~ " has no column '" ~ (alternatives | join("' or '"))
-                    ~ "', which the " ~ events_format ~ " event format requires (see README). "
+                    ~ "', which the " ~ events_format ~ " event format requires (see docs/events.md). "
                     ~ "Columns found: " ~ (file_columns.keys() | list | join(', '))) }}
             {%- endif -%}
         {%- endfor -%}

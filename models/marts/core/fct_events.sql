@@ -13,7 +13,7 @@
     of an earlier session. Sessions do not split at midnight.
     Two window passes over the same partitioning and order: the first flags session starts
     (it needs the previous event), the second counts them; window functions cannot nest. The
-    one-sort alternatives measured slower at 10 M events (README, "How fast").
+    one-sort alternatives measured slower at 10 M events (docs/sessions.md, "How fast").
 
     Incremental (docs/incremental.md): only users with new clean events are re-sessionized, each
     from the start of their *tail*: the session their earliest new event falls into or extends

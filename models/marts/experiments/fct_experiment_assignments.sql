@@ -2,8 +2,9 @@
 
     hash experiments: every user seen in the data, assigned by the salted-hash contract
     (experiment_bucket, then the bucket's variant from int_experiment_bucket_variants, i.e.
-    experiment_variant_index; README "Experiments"); users outside the coverage get no row. A user's variant depends only on (salt, user_id, weights, coverage), so
-    it never changes when users or events are added.
+    experiment_variant_index; docs/experiments.md); users outside the coverage get no row. A
+    user's variant depends only on (salt, user_id, weights, coverage), so it never changes when
+    users or events are added.
     logged experiments: the users of the assignment log; bucket is null, assigned_at is the first
     logged time. A user logged in more than one variant keeps the first logged variant here and is
     flagged is_multi_variant (the exposures exclude them). -#}

@@ -13,7 +13,7 @@
             {{ exceptions.raise_compiler_error(
                 "The assignments file " ~ path ~ " has no column '" ~ required ~ "'. An "
                 ~ "assignment log needs experiment_id, user_id and variant (assigned_at is "
-                ~ "optional; see README, Experiments). Columns found: "
+                ~ "optional; see docs/experiments.md, Logged assignments). Columns found: "
                 ~ (file_columns.keys() | list | join(', '))) }}
         {%- endif -%}
     {%- endfor -%}

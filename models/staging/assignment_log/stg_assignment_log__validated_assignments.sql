@@ -40,7 +40,7 @@ checked as (
     select
         trimmed.*,
         case
-            when trimmed.parse_error is not null then 'malformed_record'
+            when trimmed.parse_error is not null then 'malformed_row'
             when trimmed.experiment_id is null then 'missing_experiment_id'
             when experiments.experiment_id is null then 'unknown_experiment'
             when experiments.assignment_source <> 'logged' then 'experiment_not_logged'

@@ -27,7 +27,7 @@ def write_text(path: str | Path, text: str) -> Path:
 
 
 def report_json(report: AnalysisReport) -> dict[str, Any]:
-    """The JSON document of an analysis (README "JSON")."""
+    """The JSON document of an analysis (docs/analysis.md, "JSON: the document")."""
     return to_jsonable(report)
 
 
