@@ -85,6 +85,29 @@
 {%- endmacro %}
 
 
+{#- The segments the experiment statistics are broken down by, besides 'all' (var
+    experiment_segments): each a column of int_experiment_user_metrics. -#}
+{% macro experiment_segments() -%}
+    {{ return(var('experiment_segments')) }}
+{%- endmacro %}
+
+
+{#- One `select` per segment of experiment_segments() over `relation`, joined by union all:
+    `columns`, then segment_name (the segment) and segment_value (the user's value of it). -#}
+{% macro experiment_segment_rows(relation, columns, distinct=false) -%}
+    {%- for segment in experiment_segments() %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
+    select {{- ' distinct' if distinct }}
+        {{ columns }},
+        '{{ segment }}' as segment_name,
+        {{ adapter.quote(segment) }} as segment_value
+    from {{ relation }}
+    {%- endfor %}
+{%- endmacro %}
+
+
 {#- The grain of every per-variant statistics table: experiment x variant x metric x segment. -#}
 {% macro experiment_statistics_keys() -%}
     {{ return(['experiment_id', 'variant', 'metric_name', 'segment_name', 'segment_value']) }}

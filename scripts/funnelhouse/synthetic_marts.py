@@ -32,6 +32,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from funnelhouse.project import experiment_segments
 from funnelhouse.stats.sufficient import SUM_COLUMNS, SufficientStats
 
 METRICS: tuple[tuple[str, str, str, bool], ...] = (
@@ -62,7 +63,9 @@ METRIC_ATTRIBUTES: dict[str, dict[str, object]] = {
     "bounce": {"event_type": "page_view", "value_kind": "count", "unit": "share"},
 }
 MONEY_METRICS = frozenset({"revenue", "revenue_per_order"})
-SEGMENTS: tuple[str, ...] = ("user_type", "device")
+# the breakdowns of the stats marts, as dbt builds them (var experiment_segments); the simulated
+# users have a user_type and a device
+SEGMENTS: tuple[str, ...] = experiment_segments()
 DEVICES = ("mobile", "desktop", "tablet", "unknown")
 DEVICE_MIX = (0.55, 0.35, 0.08, 0.02)
 START = dt.datetime(2026, 1, 11)

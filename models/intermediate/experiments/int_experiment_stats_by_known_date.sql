@@ -1,6 +1,6 @@
 {#- The sufficient statistics of the users whose metric value became known on each day (known_date:
     the day their metric window closed), per experiment x variant x metric x segment
-    ('all'/'all', user_type, device). Summing over days gives the overall statistics; a running
+    ('all'/'all' and var experiment_segments). Summing over days gives the overall statistics; a running
     sum gives what was known at each look date. -#}
 with
 
@@ -15,17 +15,7 @@ segmented as (
         'all' as segment_value
     from user_metrics
     union all
-    select
-        *,
-        'user_type' as segment_name,
-        user_type as segment_value
-    from user_metrics
-    union all
-    select
-        *,
-        'device' as segment_name,
-        device as segment_value
-    from user_metrics
+    {{ experiment_segment_rows('user_metrics', '*') }}
 ),
 
 final as (

@@ -1,7 +1,7 @@
 {#- Every row the stats marts must have: experiment x variant x metric x segment, with the
-    segments 'all'/'all' (always, even with nobody exposed), and every user_type and device value
-    that occurs among the experiment's exposed users -- for every variant, so that an arm with
-    nobody in a segment shows up with users = 0. -#}
+    segments 'all'/'all' (always, even with nobody exposed), and every value of each segment of
+    var experiment_segments that occurs among the experiment's exposed users -- for every
+    variant, so that an arm with nobody in a segment shows up with users = 0. -#}
 with
 
 experiments as (
@@ -27,17 +27,7 @@ segment_values as (
         'all' as segment_value
     from experiments
     union all
-    select distinct
-        experiment_id,
-        'user_type' as segment_name,
-        user_type as segment_value
-    from exposures
-    union all
-    select distinct
-        experiment_id,
-        'device' as segment_name,
-        device as segment_value
-    from exposures
+    {{ experiment_segment_rows('exposures', 'experiment_id', distinct=true) }}
 ),
 
 final as (

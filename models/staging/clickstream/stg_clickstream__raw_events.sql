@@ -3,12 +3,12 @@
 {#- The raw events of every file under var('events_path') (macro events_files: one file, a
     folder or a glob) in the canonical raw contract, exactly as read, with their location (file,
     row) so that every row can be traced, and the CSV parse check (parse_error). The format is
-    var('events_format'): 'canonical' reads the file here (optional canonical columns missing
-    from the file are nulls); 'retailrocket' and 'rees46' read it through their own staging
-    model, which maps the source's columns onto the same contract. Nothing downstream depends
-    on the format. -#}
+    var('events_format'), one of var('event_formats'): 'canonical' reads the file here (optional
+    canonical columns missing from the file are nulls); any other format through its own
+    staging model stg_<format>__events, which maps the source's columns onto the same contract.
+    Nothing downstream depends on the format. -#}
 {%- set events_format = var('events_format') -%}
-{%- set known_formats = ['canonical', 'retailrocket', 'rees46'] -%}
+{%- set known_formats = var('event_formats') -%}
 {%- if events_format not in known_formats -%}
     {{ exceptions.raise_compiler_error(
         "Unknown events format '" ~ events_format ~ "' (var events_format, env var "
@@ -31,11 +31,7 @@
             events_file_column(column, read['columns']) ~ ' as ' ~ column) -%}
     {%- endfor -%}
 {%- else -%}
-    {%- if events_format == 'retailrocket' -%}
-        {%- set source_relation = ref('stg_retailrocket__events') -%}
-    {%- else -%}
-        {%- set source_relation = ref('stg_rees46__events') -%}
-    {%- endif -%}
+    {%- set source_relation = ref('stg_' ~ events_format ~ '__events') -%}
     {%- set select_list = raw_columns -%}
 {%- endif %}
 

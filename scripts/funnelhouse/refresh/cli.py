@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from funnelhouse.project import event_formats
 from funnelhouse.refresh.dbt_build import DbtOutcome, has_selection, run_build, with_build_info
 from funnelhouse.refresh.inputs import (
     FULL_REFRESH_FLAG,
@@ -70,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--events", help="events file (default: env EVENTS_PATH, else data/events.parquet)"
     )
     parser.add_argument(
-        "--events-format", help="canonical | retailrocket | rees46 (default: env EVENTS_FORMAT)"
+        "--events-format",
+        help=f"{' | '.join(event_formats())} (default: env EVENTS_FORMAT)",
     )
     parser.add_argument(
         "--assignments",
