@@ -43,3 +43,30 @@
     where {{ rewritten_since_last_build() }}
     group by user_id
 {%- endmacro %}
+
+
+{#- The rows of `relation` in the recomputed tails of the users with rows written since this
+    model last ran (rewritten_user_tails): each such user's rows from their tail start on, with
+    the earliest tail start as a bound the engine can prune the scan by. A select for an
+    incremental model's CTE. -#}
+{% macro rewritten_user_tail_rows(relation, column, grain=none) -%}
+    with
+
+    user_tails as (
+        {{ rewritten_user_tails(relation, column, grain) }}
+    ),
+
+    earliest_tail as (
+        select min(tail_start) as tail_start
+        from user_tails
+    )
+
+    select user_rows.*
+    from {{ relation }} as user_rows
+    cross join earliest_tail
+    inner join user_tails
+        on user_rows.user_id = user_tails.user_id
+    where
+        user_rows.{{ column }} >= earliest_tail.tail_start
+        and user_rows.{{ column }} >= user_tails.tail_start
+{%- endmacro %}

@@ -49,13 +49,27 @@
             '(len(' ~ segments ~ ') - 1 - len(list_filter(list_slice(' ~ segments ~ ', 2, len('
             ~ segments ~ ') - 1), lambda segment: segment in (\'\', chr(13)))))') -%}
     {%- endfor -%}
+    {%- set records -%}
+        select
+            row_number() over () as record_number,
+            {{ extra_lines | join(' + ') }} as extra_lines
+        from {{ read_events_file(path, file_columns) }}
+    {%- endset -%}
+    {%- set physical_lines -%}
+        select row_number() over () as line_number, line_text
+        from {{ csv_physical_lines(path) }}
+    {%- endset -%}
+    {{ return(csv_record_line_query(path, record_number, records, physical_lines)) }}
+{%- endmacro %}
+
+
+{#- csv_record_line from an engine's two selects: `records` (record_number, extra_lines: the
+    lines a record spans beyond its first) and `physical_lines` (line_number, line_text). -#}
+{% macro csv_record_line_query(path, record_number, records, physical_lines) -%}
     {%- set header_line = csv_header(path)['line_number'] -%}
     {%- set line_query -%}
         with records as (
-            select
-                row_number() over () as record_number,
-                {{ extra_lines | join(' + ') }} as extra_lines
-            from {{ read_events_file(path, file_columns) }}
+            {{ records }}
         ),
 
         before_record as (
@@ -68,8 +82,7 @@
         ),
 
         physical_lines as (
-            select row_number() over () as line_number, line_text
-            from {{ csv_physical_lines(path) }}
+            {{ physical_lines }}
         ),
 
         text_lines as (

@@ -127,50 +127,22 @@
     {%- for name in names -%}
         {%- do field_lines.append(spark_csv_extra_lines(adapter.quote(name))) -%}
     {%- endfor -%}
-    {%- set header_line = csv_header(path)['line_number'] -%}
-    {%- set line_query -%}
-        with records as (
-            select
-                row_number() over (order by monotonically_increasing_id()) as record_number,
-                case
-                    when {{ record }} is not null then {{ spark_csv_extra_lines(record) }}
-                    else {{ field_lines | join(' + ') }}
-                end as extra_lines
-            from {{ spark_csv_file_table(path, names) }}
-        ),
-
-        before_record as (
-            select
-                coalesce(sum(extra_lines) filter (
-                    where record_number < {{ record_number }}), 0) as lines_before,
-                max(extra_lines) filter (
-                    where record_number = {{ record_number }}) as swallowed_lines
-            from records
-        ),
-
-        physical_lines as (
-            select
-                row_number() over (order by monotonically_increasing_id()) as line_number,
-                value as line_text
-            from text.{{ spark_path_identifier(path) }}
-        ),
-
-        text_lines as (
-            select
-                line_number,
-                line_text,
-                row_number() over (order by line_number) as text_line_number
-            from physical_lines
-            where line_number > {{ header_line }} and coalesce(line_text, '') not in ('', chr(13))
-        )
-
-        select text_lines.line_number, text_lines.line_text, before_record.swallowed_lines
-        from text_lines
-        cross join before_record
-        where text_lines.text_line_number
-            = {{ record_number }} + before_record.lines_before
+    {%- set records -%}
+        select
+            row_number() over (order by monotonically_increasing_id()) as record_number,
+            case
+                when {{ record }} is not null then {{ spark_csv_extra_lines(record) }}
+                else {{ field_lines | join(' + ') }}
+            end as extra_lines
+        from {{ spark_csv_file_table(path, names) }}
     {%- endset -%}
-    {{ return(csv_record_line_result(run_query(line_query).rows)) }}
+    {%- set physical_lines -%}
+        select
+            row_number() over (order by monotonically_increasing_id()) as line_number,
+            value as line_text
+        from text.{{ spark_path_identifier(path) }}
+    {%- endset -%}
+    {{ return(csv_record_line_query(path, record_number, records, physical_lines)) }}
 {%- endmacro %}
 
 

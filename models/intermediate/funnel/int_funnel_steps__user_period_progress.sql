@@ -19,24 +19,8 @@
 with
 
 {% if is_incremental() %}
-    user_tails as (
-        {{ rewritten_user_tails(events_relation, 'event_date', period) }}
-    ),
-
-    earliest_tail as (
-        select min(tail_start) as tail_start
-        from user_tails
-    ),
-
     events as (
-        select user_events.*
-        from {{ events_relation }} as user_events
-        cross join earliest_tail
-        inner join user_tails
-            on user_events.user_id = user_tails.user_id
-        where
-            user_events.event_date >= earliest_tail.tail_start
-            and user_events.event_date >= user_tails.tail_start
+        {{ rewritten_user_tail_rows(events_relation, 'event_date', period) }}
     ),
 {% else %}
     events as (
