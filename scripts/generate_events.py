@@ -5,11 +5,11 @@
         [--dirty-rate 0.001] [--daily-files DIR [--late-share 0.02] [--late-days 3]] [--quiet]
 
 With --daily-files DIR the events are written as one file per day (DIR/2026-01-01.parquet, ...;
-funnelhouse.daily_files), the truth and the assignment log next to the folder
+funnelhouse.generation.daily_files), the truth and the assignment log next to the folder
 (DIR.truth.json, DIR.assignments.parquet); --late-share makes that share of the rows arrive
 in a later day's file (1 to --late-days days late).
 
-See funnelhouse.generator for the data contract and the definition of the truth.
+See funnelhouse.generation.generator for the data contract and the definition of the truth.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from funnelhouse import generator as g
+from funnelhouse.generation import generator as g
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -10,8 +10,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 from funnelhouse.assignment import assign_md5_many, md5_buckets
-from funnelhouse.assignment_log import SCHEMA, assignments_path
-from funnelhouse.generator import GeneratorConfig, generate, truth_path
+from funnelhouse.generation.assignment_log import SCHEMA, assignments_path
+from funnelhouse.generation.generator import GeneratorConfig, generate, truth_path
 
 
 @pytest.fixture(scope="module")

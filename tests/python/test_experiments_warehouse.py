@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from funnelhouse.assignment import assign_growthbook_many, assign_md5_many
-from funnelhouse.assignment_log import assignments_path
+from funnelhouse.generation.assignment_log import assignments_path
 from funnelhouse.stats.sufficient import SUM_COLUMNS
 from warehouse_helpers import ROOT, run_dbt
 

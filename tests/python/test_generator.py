@@ -13,8 +13,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from funnelhouse.assignment import assign_md5_many
-from funnelhouse.generator import SCHEMA, GeneratorConfig, experiment_window, generate, truth_path
-from funnelhouse.simparams import CHANNELS, DEVICES, EVENT_TYPES
+from funnelhouse.generation.generator import (
+    SCHEMA,
+    GeneratorConfig,
+    experiment_window,
+    generate,
+    truth_path,
+)
+from funnelhouse.generation.simparams import CHANNELS, DEVICES, EVENT_TYPES
 
 SMALL = {"users": 3000, "days": 60}
 CANONICAL = str(tuple(EVENT_TYPES))  # SQL list of the canonical event types

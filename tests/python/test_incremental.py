@@ -23,8 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from funnelhouse.generator import SCHEMA
-from funnelhouse.simparams import EVENT_TYPES
+from funnelhouse.generation.generator import SCHEMA
+from funnelhouse.generation.simparams import EVENT_TYPES
 from funnelhouse.warehouse_diff import build_metadata_columns, compare_schema
 from warehouse_helpers import generate_events, run_dbt, target_path
 

@@ -1,7 +1,8 @@
 """Vectorised simulation of one chunk of users.
 
 The model, the experiment and the definition of the truth are documented in
-:mod:`funnelhouse.generator`; this module implements them with numpy over a chunk of users.
+:mod:`funnelhouse.generation.generator`; this module implements them with numpy over a chunk of
+users.
 All times are int64 microseconds since the Unix epoch (UTC).
 """
 
@@ -13,11 +14,11 @@ import numpy as np
 import pyarrow as pa
 
 from funnelhouse.assignment import assign_md5_many
-from funnelhouse.assignment_log import chunk_log
-from funnelhouse.ids import hex_ids, scramble
-from funnelhouse.simparams import DAY_US, HOUR_US, MINUTE_US, BehaviourParams
+from funnelhouse.generation.assignment_log import chunk_log
+from funnelhouse.generation.ids import hex_ids, scramble
+from funnelhouse.generation.simparams import DAY_US, HOUR_US, MINUTE_US, BehaviourParams
 
-# Event type codes index funnelhouse.simparams.EVENT_TYPES.
+# Event type codes index funnelhouse.generation.simparams.EVENT_TYPES.
 PAGE_VIEW, PRODUCT_VIEW, ADD_TO_CART, REMOVE_FROM_CART, BEGIN_CHECKOUT, PURCHASE = range(6)
 # A visit is laid out as a fixed sequence of slots, each repeated 0..n times (funnel order).
 SLOT_TYPES = np.array(

@@ -70,12 +70,12 @@ contract). The window is ``[start + round(days/6) days, start + round(3*days/4) 
   per-arm realised numbers are in ``experiment.realised``.
 
 * **Assignment log** (``<out stem>.assignments.parquet``, see
-  :mod:`funnelhouse.assignment_log`): what the experimentation service recorded -- every user
-  with an event inside the window, assigned at that first event (so it also holds users who were
-  never exposed), plus about 0.3 % of users logged a second time in the other variant. Those
-  multi-variant users stay in the truth's potential outcomes; ``experiment.assignment_log`` counts
-  them and gives the per-arm realised numbers without them (the population a warehouse that
-  excludes them analyses).
+  :mod:`funnelhouse.generation.assignment_log`): what the experimentation service recorded --
+  every user with an event inside the window, assigned at that first event (so it also holds
+  users who were never exposed), plus about 0.3 % of users logged a second time in the other
+  variant. Those multi-variant users stay in the truth's potential outcomes;
+  ``experiment.assignment_log`` counts them and gives the per-arm realised numbers without them
+  (the population a warehouse that excludes them analyses).
 
 The truth JSON (``<out stem>.truth.json``) has the keys ``generator``, ``parameters``,
 ``schema``, ``baked_in``, ``realised`` (clean data), ``dirty`` and ``experiment``. Realised
@@ -99,10 +99,18 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-from funnelhouse import assignment_log, daily_files, dirty
-from funnelhouse.ids import decimal_ids, hex_ids, scramble, with_nulls
-from funnelhouse.simparams import CHANNELS, COUNTRIES, DAY_US, DEVICES, EVENT_TYPES, BehaviourParams
-from funnelhouse.simulate import (
+from funnelhouse.generation import assignment_log, daily_files, dirty
+from funnelhouse.generation.ids import decimal_ids, hex_ids, scramble, with_nulls
+from funnelhouse.generation.simparams import (
+    CHANNELS,
+    COUNTRIES,
+    DAY_US,
+    DEVICES,
+    EVENT_TYPES,
+    BehaviourParams,
+)
+from funnelhouse.generation.simulate import (
+    Chunk,
     ExperimentSpec,
     Offsets,
     Period,
@@ -154,8 +162,8 @@ class GeneratorConfig:
     dirty_rate: float = DEFAULT_DIRTY_RATE
     chunk_users: int = CHUNK_USERS
     params: BehaviourParams = field(default_factory=BehaviourParams)
-    # One file per day into this folder instead of one file (funnelhouse.daily_files); a share
-    # late_share of the rows arrives 1 to late_days days late.
+    # One file per day into this folder instead of one file (funnelhouse.generation.daily_files);
+    # a share late_share of the rows arrives 1 to late_days days late.
     daily_dir: Path | None = None
     late_share: float = 0.0
     late_days: int = 3
@@ -291,7 +299,7 @@ class _Sink:
 
 
 class _DailySink:
-    """One file per day (funnelhouse.daily_files), with the late arrivals drawn per chunk."""
+    """One file per day (funnelhouse.generation.daily_files), the late arrivals drawn per chunk."""
 
     def __init__(self, config: GeneratorConfig, period: Period) -> None:
         schema = CSV_SCHEMA if config.format == "csv" else SCHEMA
@@ -336,57 +344,100 @@ class _DailySink:
 ProgressFn = Callable[[int, int, int], None]  # (chunks done, chunks total, rows written)
 
 
-def generate(config: GeneratorConfig, progress: ProgressFn | None = None) -> dict[str, Any]:
-    """Write the events file and its truth JSON; return the truth dict."""
-    config.validate()
-    params = config.params
-    period = Period(_us(config.start), _us(config.start + timedelta(days=config.days)))
-    exp = experiment_spec(config)
+@dataclass
+class _DirtyChunk:
+    """One chunk of users as written: its simulation, the shuffled columns with the dirty rows,
+    the dirty-row counts and the sequence numbers the next chunk starts from."""
+
+    simulated: Chunk
+    columns: dict[str, np.ndarray]
+    dirty_counts: dict[str, int]
+    next_offsets: Offsets
+
+
+@dataclass
+class _Totals:
+    """What the chunks add up to: simulation statistics, dirty-row counts, rows written and the
+    assignment-log rows."""
+
+    stats: dict[str, np.ndarray] = field(default_factory=dict)
+    dirty_counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(dirty.DIRTY_KINDS, 0)
+    )
+    rows_total: int = 0
+    logs: list[dict[str, np.ndarray]] = field(default_factory=list)
+
+    def add(self, chunk: _DirtyChunk) -> None:
+        """Add one written chunk."""
+        self.rows_total += chunk.columns["event_type"].size
+        for kind, k in chunk.dirty_counts.items():
+            self.dirty_counts[kind] += k
+        self.logs.append(chunk.simulated.assignments)
+        for key, value in chunk.simulated.stats.items():
+            self.stats[key] = self.stats[key] + value if key in self.stats else value.copy()
+
+
+def _period(config: GeneratorConfig) -> Period:
+    """The generated period, ``[start 00:00 UTC, start + days)``."""
+    return Period(_us(config.start), _us(config.start + timedelta(days=config.days)))
+
+
+def _dirty_chunk(
+    config: GeneratorConfig, index: int, period: Period, exp: ExperimentSpec, offsets: Offsets
+) -> _DirtyChunk:
+    """Simulate chunk ``index``, inject its dirty rows and shuffle them, all from the chunk's own
+    random stream ``[seed, index]`` (in this order)."""
+    n_users = min(config.chunk_users, config.users - index * config.chunk_users)
+    rng = np.random.default_rng([config.seed, index])
+    chunk = simulate_chunk(rng, config.params, period, exp, offsets, n_users)
+    cols = chunk.columns
+    n_clean = cols["event_type"].size
+    cols["event_seq"] = offsets.events + np.arange(n_clean, dtype=np.int64)
+    cols["user_kind"] = np.zeros(n_clean, dtype=np.int8)
+    cols, counts = dirty.inject(
+        rng,
+        cols,
+        config.dirty_rate,
+        offsets.events + n_clean,
+        period.end_us,
+        at_least_one=index == 0,
+    )
+    order = rng.permutation(cols["event_type"].size)
+    cols = {k: v[order] for k, v in cols.items()}
+    next_offsets = Offsets(
+        users=offsets.users + n_users,
+        visits=offsets.visits + chunk.n_visits,
+        events=offsets.events + n_clean + sum(counts[k] for k in dirty.FRESH_ID_KINDS),
+        orders=offsets.orders + chunk.n_orders,
+    )
+    return _DirtyChunk(chunk, cols, counts, next_offsets)
+
+
+def _write_chunks(
+    config: GeneratorConfig,
+    period: Period,
+    exp: ExperimentSpec,
+    sink: _Sink | _DailySink,
+    progress: ProgressFn | None,
+) -> _Totals:
+    """Generate the chunks of users one after the other into ``sink``; return their totals."""
+    totals = _Totals()
     offsets = Offsets()
-    totals: dict[str, np.ndarray] = {}
-    dirty_counts = dict.fromkeys(dirty.DIRTY_KINDS, 0)
-    rows_total = 0
     n_chunks = -(-config.users // config.chunk_users)
-    sink = _DailySink(config, period) if config.daily_dir else _Sink(config.out, config.format)
-    logs: list[dict[str, np.ndarray]] = []
-    try:
-        for index in range(n_chunks):
-            n_users = min(config.chunk_users, config.users - index * config.chunk_users)
-            rng = np.random.default_rng([config.seed, index])
-            chunk = simulate_chunk(rng, params, period, exp, offsets, n_users)
-            cols = chunk.columns
-            n_clean = cols["event_type"].size
-            cols["event_seq"] = offsets.events + np.arange(n_clean, dtype=np.int64)
-            cols["user_kind"] = np.zeros(n_clean, dtype=np.int8)
-            cols, counts = dirty.inject(
-                rng,
-                cols,
-                config.dirty_rate,
-                offsets.events + n_clean,
-                period.end_us,
-                at_least_one=index == 0,
-            )
-            order = rng.permutation(cols["event_type"].size)
-            cols = {k: v[order] for k, v in cols.items()}
-            sink.write(to_table(cols, config.format), cols, index)
-            rows_total += order.size
-            for kind, k in counts.items():
-                dirty_counts[kind] += k
-            logs.append(chunk.assignments)
-            for key, value in chunk.stats.items():
-                totals[key] = totals[key] + value if key in totals else value.copy()
-            offsets = Offsets(
-                users=offsets.users + n_users,
-                visits=offsets.visits + chunk.n_visits,
-                events=offsets.events + n_clean + sum(counts[k] for k in dirty.FRESH_ID_KINDS),
-                orders=offsets.orders + chunk.n_orders,
-            )
-            if progress:
-                progress(index + 1, n_chunks, rows_total)
-    except BaseException:
-        sink.abort()
-        raise
-    sink.close()
+    for index in range(n_chunks):
+        chunk = _dirty_chunk(config, index, period, exp, offsets)
+        sink.write(to_table(chunk.columns, config.format), chunk.columns, index)
+        totals.add(chunk)
+        offsets = chunk.next_offsets
+        if progress:
+            progress(index + 1, n_chunks, totals.rows_total)
+    return totals
+
+
+def _write_assignment_log(
+    config: GeneratorConfig, exp: ExperimentSpec, logs: list[dict[str, np.ndarray]]
+) -> None:
+    """Write the chunks' assignment-log rows next to the output (assignment_log.write_log)."""
     log_user = np.concatenate([lg["user"] for lg in logs])
     assignment_log.write_log(
         assignment_log.assignments_path(config.output),
@@ -396,8 +447,23 @@ def generate(config: GeneratorConfig, progress: ProgressFn | None = None) -> dic
         np.concatenate([lg["variant"] for lg in logs]),
         np.concatenate([lg["assigned_at_us"] for lg in logs]),
     )
-    truth = build_truth(config, exp, totals, dirty_counts, rows_total)
-    if config.daily_dir is not None:
+
+
+def generate(config: GeneratorConfig, progress: ProgressFn | None = None) -> dict[str, Any]:
+    """Write the events file and its truth JSON; return the truth dict."""
+    config.validate()
+    period = _period(config)
+    exp = experiment_spec(config)
+    sink = _DailySink(config, period) if config.daily_dir else _Sink(config.out, config.format)
+    try:
+        totals = _write_chunks(config, period, exp, sink, progress)
+    except BaseException:
+        sink.abort()
+        raise
+    sink.close()
+    _write_assignment_log(config, exp, totals.logs)
+    truth = build_truth(config, exp, totals.stats, totals.dirty_counts, totals.rows_total)
+    if isinstance(sink, _DailySink):
         truth["daily_files"] = sink.describe()
     path = truth_path(config.output)
     path.write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
@@ -415,20 +481,15 @@ def _iso(us: int) -> str:
     return datetime.fromtimestamp(us / 1e6, tz=UTC).isoformat().replace("+00:00", "Z")
 
 
-def build_truth(
-    config: GeneratorConfig,
-    exp: ExperimentSpec,
-    t: dict[str, np.ndarray],
-    dirty_counts: dict[str, int],
-    rows_total: int,
-) -> dict[str, Any]:
-    by_type = dict(zip(EVENT_TYPES, t["events_by_type"].tolist(), strict=True))
-    events_clean = int(t["events_by_type"].sum())
-    visits = t["visits_by_device_segment"].reshape(3, 2)
-    carts = t["cart_visits_by_device_segment"].reshape(3, 2)
-    buys = t["purchase_visits_by_device_segment"].reshape(3, 2)
-    segments = ("new", "returning")
-    by_device_segment = {
+SEGMENTS = ("new", "returning")  # the second axis of the *_by_device_segment statistics
+
+
+def _by_device_segment(
+    visits: np.ndarray, carts: np.ndarray, buys: np.ndarray
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Visits, cart and purchase visits and their rates per device x new/returning segment
+    (the arrays are device x segment)."""
+    return {
         d: {
             s: {
                 "visits": int(visits[i, j]),
@@ -437,13 +498,22 @@ def build_truth(
                 "session_conversion": _rate(buys[i, j], visits[i, j]),
                 "cart_to_purchase": _rate(buys[i, j], carts[i, j]),
             }
-            for j, s in enumerate(segments)
+            for j, s in enumerate(SEGMENTS)
         }
         for i, d in enumerate(DEVICES)
     }
+
+
+def _realised_truth(config: GeneratorConfig, t: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The truth's ``realised`` section: counts and funnel rates of the clean data."""
+    by_type = dict(zip(EVENT_TYPES, t["events_by_type"].tolist(), strict=True))
+    events_clean = int(t["events_by_type"].sum())
+    visits = t["visits_by_device_segment"].reshape(3, 2)
+    carts = t["cart_visits_by_device_segment"].reshape(3, 2)
+    buys = t["purchase_visits_by_device_segment"].reshape(3, 2)
     gaps = t["inter_visit_gaps"].tolist()
     revenue = int(t["revenue_cents"][0]) / 100
-    realised = {
+    return {
         "note": "clean data (dirty rows excluded); funnel rates per generator visit",
         "events_clean": events_clean,
         "events_by_type": by_type,
@@ -458,12 +528,12 @@ def build_truth(
         "cart_to_purchase": _rate(buys.sum(), carts.sum()),
         "cart_abandonment": _rate(carts.sum() - buys.sum(), carts.sum()),
         "cart_to_purchase_by_segment": {
-            s: _rate(buys[:, j].sum(), carts[:, j].sum()) for j, s in enumerate(segments)
+            s: _rate(buys[:, j].sum(), carts[:, j].sum()) for j, s in enumerate(SEGMENTS)
         },
         "session_conversion_by_device": {
             d: _rate(buys[i].sum(), visits[i].sum()) for i, d in enumerate(DEVICES)
         },
-        "by_device_segment": by_device_segment,
+        "by_device_segment": _by_device_segment(visits, carts, buys),
         "purchases_without_session_id": int(t["purchases_without_session_id"][0]),
         "inter_visit_gaps": {
             "total": gaps[0],
@@ -473,8 +543,14 @@ def build_truth(
         },
         "visits_crossing_midnight_utc": int(t["visits_crossing_midnight"][0]),
     }
+
+
+def _dirty_truth(
+    config: GeneratorConfig, dirty_counts: dict[str, int], rows_total: int
+) -> dict[str, Any]:
+    """The truth's ``dirty`` section: the injected rows by kind and the file's row count."""
     extra_rows = sum(dirty_counts.values())
-    dirty_section = {
+    return {
         "dirty_rate": config.dirty_rate,
         **dirty_counts,
         "null_event_id_rows": 2 * dirty_counts["null_event_id_duplicate_rows"],
@@ -484,22 +560,39 @@ def build_truth(
         "extra_rows_total": extra_rows,
         "rows_total": rows_total,
     }
+
+
+def _parameters_truth(config: GeneratorConfig) -> dict[str, Any]:
+    """The truth's ``parameters`` section: the options the file was generated with."""
+    return {
+        "users": config.users,
+        "days": config.days,
+        "seed": config.seed,
+        "start": config.start.isoformat(),
+        "period_start": _iso(_us(config.start)),
+        "period_end": _iso(_us(config.start + timedelta(days=config.days))),
+        "period_end_exclusive": True,
+        "uplift": config.uplift,
+        "dirty_rate": config.dirty_rate,
+        "chunk_users": config.chunk_users,
+        "format": config.format,
+        "file": config.output.name,
+    }
+
+
+def build_truth(
+    config: GeneratorConfig,
+    exp: ExperimentSpec,
+    t: dict[str, np.ndarray],
+    dirty_counts: dict[str, int],
+    rows_total: int,
+) -> dict[str, Any]:
+    """The truth dict (``<out stem>.truth.json``) from the chunks' summed statistics ``t``."""
+    realised = _realised_truth(config, t)
+    dirty_section = _dirty_truth(config, dirty_counts, rows_total)
     return {
         "generator": {"module": "funnelhouse.generator", "version": GENERATOR_VERSION},
-        "parameters": {
-            "users": config.users,
-            "days": config.days,
-            "seed": config.seed,
-            "start": config.start.isoformat(),
-            "period_start": _iso(_us(config.start)),
-            "period_end": _iso(_us(config.start + timedelta(days=config.days))),
-            "period_end_exclusive": True,
-            "uplift": config.uplift,
-            "dirty_rate": config.dirty_rate,
-            "chunk_users": config.chunk_users,
-            "format": config.format,
-            "file": config.output.name,
-        },
+        "parameters": _parameters_truth(config),
         "schema": [{"name": f.name, "type": str(f.type)} for f in SCHEMA],
         "baked_in": config.params.baked_in(),
         "realised": realised,
@@ -508,15 +601,12 @@ def build_truth(
     }
 
 
-def _experiment_truth(
-    config: GeneratorConfig, exp: ExperimentSpec, t: dict[str, np.ndarray]
-) -> dict[str, Any]:
-    n_exposed, y_c, y_t, rev_c, rev_t = (int(x) for x in t["potential"])
+def _experiment_realised(exp: ExperimentSpec, t: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The experiment's per-arm realised numbers (the data show Y(assigned arm)) and their
+    relative lift."""
     exposed = t["exposed_by_arm"].tolist()
     converted = t["converted_by_arm"].tolist()
     revenue = t["revenue_cents_by_arm"].tolist()
-    window_days = exp.conversion_window_us // DAY_US
-    period_end = _us(config.start + timedelta(days=config.days))
     realised = {
         name: {
             "exposed_users": exposed[i],
@@ -527,10 +617,19 @@ def _experiment_truth(
         for i, name in enumerate(exp.variants)
     }
     c_rate, t_rate = _rate(converted[0], exposed[0]), _rate(converted[1], exposed[1])
+    return {
+        **realised,
+        "relative_lift": (round(t_rate / c_rate - 1, 6) if c_rate and t_rate is not None else None),
+    }
+
+
+def _assignment_log_truth(exp: ExperimentSpec, t: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The experiment's ``assignment_log`` section: the log's rule, its counts and the per-arm
+    realised numbers without the multi-variant users."""
     log_rows, assigned, multi, multi_exposed = (int(x) for x in t["assignment_log"])
     single = t["exposed_single_by_arm"].tolist()
     single_converted = t["converted_single_by_arm"].tolist()
-    log = {
+    return {
         "file": "<events file stem>.assignments.parquet",
         "columns": assignment_log.SCHEMA.names,
         "rule": "a user is assigned (and logged) at their first event inside the window, "
@@ -552,6 +651,46 @@ def _experiment_truth(
             for i, name in enumerate(exp.variants)
         },
     }
+
+
+def _primary_metric_truth(config: GeneratorConfig, exp: ExperimentSpec) -> dict[str, Any]:
+    """The experiment's primary metric, and whether its conversion window fits in the period."""
+    window_days = exp.conversion_window_us // DAY_US
+    period_end = _us(config.start + timedelta(days=config.days))
+    return {
+        "name": "purchase_within_7d",
+        "type": "binomial",
+        "unit": "exposed user",
+        "definition": "1 if a purchase with exposed_at <= event_at < exposed_at + 7 days",
+        "conversion_window_days": window_days,
+        "conversion_window_complete": exp.window_end_us + exp.conversion_window_us <= period_end,
+    }
+
+
+def _potential_outcomes_truth(t: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The experiment's ``truth``: mean potential outcomes over all exposed users."""
+    n_exposed, y_c, y_t, rev_c, rev_t = (int(x) for x in t["potential"])
+    return {
+        "estimand": "mean potential outcomes over all exposed users (common random numbers)",
+        "exposed_users": n_exposed,
+        "control_converters": y_c,
+        "treatment_converters": y_t,
+        "control_rate": _rate(y_c, n_exposed),
+        "treatment_rate": _rate(y_t, n_exposed),
+        "absolute_lift": _rate(y_t - y_c, n_exposed),
+        "relative_lift": _rate(y_t - y_c, y_c),
+        "revenue_per_exposed_user": {
+            "control": _rate(rev_c / 100, n_exposed),
+            "treatment": _rate(rev_t / 100, n_exposed),
+        },
+    }
+
+
+def _experiment_truth(
+    config: GeneratorConfig, exp: ExperimentSpec, t: dict[str, np.ndarray]
+) -> dict[str, Any]:
+    """The truth's ``experiment`` section: the design of checkout_button_test, its true and its
+    realised effect, and its assignment log."""
     return {
         "experiment_id": exp.experiment_id,
         "salt": exp.salt,
@@ -565,41 +704,15 @@ def _experiment_truth(
         "window_end": _iso(exp.window_end_us),
         "window_end_exclusive": True,
         "exposure": "a user's first add_to_cart with window_start <= event_at < window_end",
-        "primary_metric": {
-            "name": "purchase_within_7d",
-            "type": "binomial",
-            "unit": "exposed user",
-            "definition": "1 if a purchase with exposed_at <= event_at < exposed_at + 7 days",
-            "conversion_window_days": window_days,
-            "conversion_window_complete": exp.window_end_us + exp.conversion_window_us
-            <= period_end,
-        },
+        "primary_metric": _primary_metric_truth(config, exp),
         "treatment_effect": {
             "step": "P(purchase | begin_checkout)",
             "true_relative_uplift_step": exp.uplift,
             "applies_to": "treatment users' visits from the exposure visit on",
         },
-        "truth": {
-            "estimand": "mean potential outcomes over all exposed users (common random numbers)",
-            "exposed_users": n_exposed,
-            "control_converters": y_c,
-            "treatment_converters": y_t,
-            "control_rate": _rate(y_c, n_exposed),
-            "treatment_rate": _rate(y_t, n_exposed),
-            "absolute_lift": _rate(y_t - y_c, n_exposed),
-            "relative_lift": _rate(y_t - y_c, y_c),
-            "revenue_per_exposed_user": {
-                "control": _rate(rev_c / 100, n_exposed),
-                "treatment": _rate(rev_t / 100, n_exposed),
-            },
-        },
-        "realised": {
-            **realised,
-            "relative_lift": (
-                round(t_rate / c_rate - 1, 6) if c_rate and t_rate is not None else None
-            ),
-        },
-        "assignment_log": log,
+        "truth": _potential_outcomes_truth(t),
+        "realised": _experiment_realised(exp, t),
+        "assignment_log": _assignment_log_truth(exp, t),
     }
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from funnelhouse.simulate import PRODUCT_VIEW, PURCHASE
+from funnelhouse.generation.simulate import PRODUCT_VIEW, PURCHASE
 
 UNKNOWN_EVENT_TYPE = "wishlist_add"
 UNKNOWN_TYPE_CODE = 6  # index after the canonical EVENT_TYPES

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from funnelhouse.assignment import assign_md5_many, md5_buckets
-from funnelhouse.simparams import HOUR_US
+from funnelhouse.generation.simparams import HOUR_US
 
 DUAL_BUCKETS = 30  # of 10000: share of assigned users also logged in a second variant
 DUAL_MAX_DELAY_HOURS = 72
