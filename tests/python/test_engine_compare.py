@@ -167,8 +167,13 @@ def _build_info(tmp_path: Path, duck_sql: str, spark_sql: str) -> list:
         "test_metadata": {"name": "unique", "kwargs": {"column_name": "build_id"}},
         "attached_node": "model.funnelhouse.dq_build_info",
     }
+    model = {  # build_id describes the build (meta build_metadata), so it is not compared
+        "name": "dq_build_info",
+        "columns": {"build_id": {"config": {"meta": {"build_metadata": True}}}},
+    }
+    nodes = {"test.funnelhouse.unique_build_id": node, "model.funnelhouse.dq_build_info": model}
     manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({"nodes": {"test.funnelhouse.unique_build_id": node}}))
+    manifest.write_text(json.dumps({"nodes": nodes}))
     return compare_warehouses(duck, tmp_path / "spark", manifest)
 
 
